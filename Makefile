@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: GPL-2.0
+# rtrace: `make` builds ./rtrace, `make test` runs every test, `make demo` traces a demo.
+OUTPUT := build
+CLANG ?= clang-19
+BPFTOOL ?= bpftool
+CC ?= gcc
+ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+VMLINUX_H ?= vmlinux.h
+PREFIX ?= /usr/local
+VERSION := 0.1.0
+
+CFLAGS ?= -g -O2
+CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -DRTRACE_VERSION='"$(VERSION)"'
+INCLUDES := -Iinclude -I$(OUTPUT) -Iuser
+LDLIBS := -lbpf -lelf -ldw -lz
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
+USER_SRCS := $(wildcard user/*.c)
+USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
+LIB_OBJS := $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
+ASAN_LIB_OBJS := $(patsubst $(OUTPUT)/user/%.o,$(OUTPUT)/asan/%.o,$(LIB_OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(UNIT_SRCS))
+TARGET_SRCS := $(wildcard tests/targets/*.c)
+TARGET_BINS := $(patsubst tests/targets/%.c,$(OUTPUT)/targets/%,$(TARGET_SRCS))
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.PHONY: all deps test unit integration demo bench install clean vmtest
+all: rtrace
+
+deps:
+	$(Q)scripts/deps.sh
+
+$(OUTPUT) $(OUTPUT)/bpf $(OUTPUT)/user $(OUTPUT)/asan $(OUTPUT)/tests/unit $(OUTPUT)/targets:
+	$(Q)mkdir -p $@
+
+# BPF: one object per concern, linked into one skeleton.
+$(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/rtrace.h $(VMLINUX_H) | $(OUTPUT)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -Wall -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Iinclude -I. -c $< -o $@
+
+$(OUTPUT)/rtrace.bpf.o: $(BPF_OBJS)
+	$(call msg,GEN-OBJ,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(OUTPUT)/rtrace.skel.h: $(OUTPUT)/rtrace.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name rtrace_bpf > $@
+
+$(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h) include/rtrace.h $(OUTPUT)/rtrace.skel.h | $(OUTPUT)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
+
+rtrace: $(USER_OBJS)
+	$(call msg,BINARY,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+# Unit tests run under ASan/UBSan against the same sources.
+$(OUTPUT)/asan/%.o: user/%.c $(wildcard user/*.h) include/rtrace.h $(OUTPUT)/rtrace.skel.h | $(OUTPUT)/asan
+	$(call msg,CC-SAN,$@)
+	$(Q)$(CC) $(CFLAGS) $(SAN) $(INCLUDES) -c $< -o $@
+
+$(OUTPUT)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(ASAN_LIB_OBJS) | $(OUTPUT)/tests/unit
+	$(call msg,TEST-CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(SAN) $(INCLUDES) -Itests/unit $< $(ASAN_LIB_OBJS) $(LDLIBS) -o $@
+
+# Small programs the integration tests trace: debug info, no optimisation
+# surprises, frame pointers so their prologues start with `push %rbp`.
+$(OUTPUT)/targets/%: tests/targets/%.c | $(OUTPUT)/targets
+	$(call msg,TARGET,$@)
+	$(Q)$(CC) -g -O1 -fno-omit-frame-pointer -fno-inline -fcf-protection=none -pthread $< -o $@
+
+unit: $(UNIT_BINS)
+integration: rtrace $(TARGET_BINS)
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all unit integration
+	$(Q)scripts/run-tests.sh
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all $(OUTPUT)/targets/demo
+	$(Q)scripts/demo.sh
+
+bench: deps
+	$(Q)RTRACE_BENCH_DEPS=1 scripts/deps.sh
+	$(Q)$(MAKE) --no-print-directory all $(TARGET_BINS)
+	$(Q)scripts/bench.sh
+
+vmtest: deps
+	$(Q)$(MAKE) --no-print-directory all unit integration
+	$(Q)scripts/vmtest.sh
+
+install: rtrace
+	install -D -m 0755 rtrace $(DESTDIR)$(PREFIX)/bin/rtrace
+
+vmlinux:
+	scripts/gen_vmlinux_h.sh > $(VMLINUX_H)
+
+clean:
+	rm -rf $(OUTPUT) rtrace
+
+.DELETE_ON_ERROR:
+.SECONDARY:

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Install the Debian packages rtrace needs to build, test and demo.
+# Idempotent and quiet when everything is already there.
+set -euo pipefail
+
+# package:command-or-file that proves it is installed
+need=(
+	clang-19:/usr/bin/clang-19          # BPF target compiler (CO-RE)
+	llvm-19:/usr/bin/llvm-strip-19      # llvm-strip for BPF objects
+	bpftool:/usr/sbin/bpftool           # skeletons, vmlinux.h
+	libbpf-dev:/usr/include/bpf/libbpf.h
+	libelf-dev:/usr/include/libelf.h
+	libdw-dev:/usr/include/elfutils/libdw.h
+	zlib1g-dev:/usr/include/zlib.h
+	make:/usr/bin/make
+	gcc:/usr/bin/gcc
+	perl:/usr/bin/prove                 # TAP harness
+	strace:/usr/bin/strace              # oracle tests
+	python3:/usr/bin/python3            # JSON checks in integration tests
+)
+[ "${RTRACE_BENCH_DEPS:-0}" = 1 ] && need+=(bpftrace:/usr/bin/bpftrace ltrace:/usr/bin/ltrace uftrace:/usr/bin/uftrace)
+
+missing=()
+for n in "${need[@]}"; do
+	pkg=${n%%:*} probe=${n#*:}
+	[ -e "$probe" ] || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "rtrace: missing packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
+	exit 1
+fi
+echo "scripts/deps.sh: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Attach to a running process, detach on each signal, leave it healthy.
+source "$(dirname "$0")/lib.sh"
+
+"$TARGETS/loop" > "$SCRATCH/loop.out" &
+loop=$!
+sleep 0.2
+
+for sig in INT TERM HUP; do
+	"$RTRACE" -p "$loop" --json -x tick -e trace=getppid -o "$SCRATCH/a-$sig.json" &
+	rt=$!
+	sleep 1
+	kill -"$sig" "$rt"
+	wait "$rt"
+	is "$?" 0 "SIG$sig: rtrace detaches and exits 0"
+	calls=$(jsonq "$SCRATCH/a-$sig.json" "sum(e['type']=='call' for e in ev)")
+	like "$calls" '^[0-9]+$' "SIG$sig: calls counted"
+	[ "$calls" -ge 20 ]; ok $? "SIG$sig: at least 20 tick() calls seen in ~1 s ($calls)"
+	is "$(jsonq "$SCRATCH/a-$sig.json" "sum(e['type']=='return' for e in ev)")" "$calls" \
+	   "SIG$sig: every call has its return (probes flow only while all are attached)"
+	is "$(jsonq "$SCRATCH/a-$sig.json" "sum(e['type']=='syscall' and e['name']=='getppid' for e in ev)")" "$calls" \
+	   "SIG$sig: one getppid per tick"
+	is "$(jsonq "$SCRATCH/a-$sig.json" "{e['pid'] for e in ev}")" "{$loop}" "SIG$sig: only the target's events"
+	is "$(links_left)" 0 "SIG$sig: no BPF link left behind"
+done
+
+# The target carries on: it answers SIGUSR1 with its tick count.
+kill -USR1 "$loop"
+sleep 0.3
+like "$(cat "$SCRATCH/loop.out")" '^ticks [0-9]+' "target still healthy after three detaches"
+
+# The target exiting ends the trace; rtrace exits 0 and reports the signal.
+"$RTRACE" -p "$loop" --json -e trace=none -o "$SCRATCH/end.json" &
+rt=$!
+sleep 1
+kill -TERM "$loop"
+wait "$rt"
+is "$?" 0 "rtrace exits 0 when the traced process ends"
+is "$(jsonq "$SCRATCH/end.json" "[(e['type'], e.get('signal')) for e in ev if e['type']=='exit']")" "[('exit', 'SIGTERM')]" \
+   "exit record says SIGTERM"
+wait "$loop" 2>/dev/null
+
+# A thread id is taken as its process.
+"$TARGETS/loop" > /dev/null &
+loop=$!
+sleep 0.2
+"$RTRACE" -p "$loop" -e trace=getppid -o "$SCRATCH/txt" &
+rt=$!
+sleep 0.5
+kill -INT "$rt"; wait "$rt"
+like "$(head -1 "$SCRATCH/txt")" '^(<\.\.\. [a-z_0-9]+ resumed>\) = [0-9]+|getppid\(\) = [0-9]+)$' "text output when attached"
+kill "$loop"; wait "$loop" 2>/dev/null
+done_testing

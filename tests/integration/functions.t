@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Function tracing: exact counts and nesting, syscalls inside calls, libraries,
+# longjmp, threads, and no artefacts of the probes themselves.
+source "$(dirname "$0")/lib.sh"
+
+# fib(10) makes 2*fib(11)-1 = 177 calls, nested 10 deep.
+"$RTRACE" --json -x fib -o "$SCRATCH/fib.json" -- "$TARGETS/fib" 10 > /dev/null
+is "$?" 0 "fib exits 0"
+is "$(jsonq "$SCRATCH/fib.json" "sum(e['type']=='call' for e in ev), sum(e['type']=='return' for e in ev)")" \
+   "(177, 177)" "177 calls and 177 returns"
+is "$(jsonq "$SCRATCH/fib.json" "max(e['depth'] for e in ev if e['type']=='call')")" 9 "max depth 9"
+is "$(jsonq "$SCRATCH/fib.json" "[e['ret'] for e in ev if e['type']=='return' and e['depth']==0]")" "[55]" \
+   "outermost fib returns 55"
+is "$(jsonq "$SCRATCH/fib.json" "sorted(set(e['module'] for e in ev if e['type']=='call'))")" \
+   "['$TARGETS/fib']" "module is the executable"
+is "$(jsonq "$SCRATCH/fib.json" "all(e['dur_ns'] > 0 for e in ev if e['type']=='return')")" True \
+   "every return has a duration"
+# Depth is consistent: each return matches the innermost open call.
+is "$(jsonq "$SCRATCH/fib.json" "(lambda st: [st.append(e['depth']) if e['type']=='call' else st.pop() == e['depth'] or 1/0 for e in ev if e['type'] in ('call','return')] and len(st))([])")" 0 \
+   "calls and returns pair up by depth"
+
+# Probes leave the syscalls as they were: no uretprobe artefacts.
+"$RTRACE" --json -o "$SCRATCH/plain.json" -- "$TARGETS/fib" 10 > /dev/null
+a=$(jsonq "$SCRATCH/plain.json" "[e['name'] for e in ev if e['type']=='syscall']")
+b=$(jsonq "$SCRATCH/fib.json" "[e['name'] for e in ev if e['type']=='syscall']")
+is "$b" "$a" "same syscalls with and without function probes"
+is "$(jsonq "$SCRATCH/fib.json" "sum(e.get('name') in ('uretprobe','uprobe') or e.get('nr') in (335, 336) for e in ev)")" 0 \
+   "no uretprobe/uprobe syscalls shown"
+
+# Syscalls nest inside the calls that make them; a library function by short name.
+"$RTRACE" --json -x read_config -x report -x 'libc:snprintf' -e trace=openat,read,write,close \
+	-o "$SCRATCH/demo.json" -- "$TARGETS/demo" > /dev/null
+seq=$(jsonq "$SCRATCH/demo.json" "' '.join(e['type'][0] + ':' + e['name'] for e in ev if e['type'] in ('call','return','syscall'))")
+like "$seq" "c:read_config s:openat s:read s:close r:read_config c:read_config s:openat r:read_config c:report c:snprintf r:snprintf s:write r:report$" \
+     "syscalls nest inside their calls, in order"
+is "$(jsonq "$SCRATCH/demo.json" "[(e['ret'], e['depth']) for e in ev if e['type']=='return' and e['name']=='snprintf']")" "[(10, 1)]" \
+   "libc:snprintf returns 10 at depth 1"
+like "$(jsonq "$SCRATCH/demo.json" "[e['module'] for e in ev if e['type']=='call' and e['name']=='snprintf'][0]")" '/libc\.so\.6$' \
+     "module of snprintf is libc.so.6"
+
+# Text: nesting by indentation, leaf calls folded.
+"$RTRACE" -x read_config -x report -x 'libc:snprintf' -e trace=write -o "$SCRATCH/demo.txt" -- "$TARGETS/demo" > /dev/null
+like "$(cat "$SCRATCH/demo.txt")" $'report\\(\\) \\{\n  snprintf\\(\\) = 10 <[0-9.]+>\n  write\\(1, 0x[0-9a-f]+, 10\\) = 10\n\\} report = 10 <[0-9.]+>' \
+     "text nesting and folding"
+
+# longjmp out of outer/middle/inner: after() is back at depth 0.
+"$RTRACE" --json -x outer -x middle -x inner -x after -x 'libc:*longjmp*' -e trace=none \
+	-o "$SCRATCH/jmp.json" -- "$TARGETS/jumper"
+is "$?" 0 "jumper survives return probes around longjmp"
+is "$(jsonq "$SCRATCH/jmp.json" "[(e['name'], e['depth']) for e in ev if e['type']=='call' and e['name'] in ('outer','middle','inner','after')]")" \
+   "[('outer', 0), ('middle', 1), ('inner', 2), ('after', 0)]" "after() is at depth 0 after the longjmp"
+is "$(jsonq "$SCRATCH/jmp.json" "sorted(e['name'] for e in ev if e['type']=='return' and e.get('unwound'))")" \
+   "['inner', 'middle', 'outer']" "the skipped frames are closed as unwound"
+
+# Threads: 4 threads x 25 calls, each with its getppid inside.
+"$RTRACE" --json -x work -e trace=getppid -o "$SCRATCH/thr.json" -- "$TARGETS/threads"
+is "$(jsonq "$SCRATCH/thr.json" "sorted(__import__('collections').Counter(e['tid'] for e in ev if e['type']=='call').values())")" \
+   "[25, 25, 25, 25]" "25 calls on each of 4 threads"
+is "$(jsonq "$SCRATCH/thr.json" "len({e['tid'] for e in ev if e['type']=='call'} - {e['pid'] for e in ev})")" 4 \
+   "calls come from the 4 worker threads"
+is "$(jsonq "$SCRATCH/thr.json" "(lambda d: all(d.setdefault(e['tid'], []).append(e['type']) or True for e in ev if e['type'] in ('call','syscall','return')) and all(v == ['call','syscall','return']*25 for v in d.values()))({})")" True \
+   "per thread: call, getppid, return, 25 times"
+is "$(links_left)" 0 "no BPF link left behind"
+done_testing

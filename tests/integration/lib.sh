@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the integration tests: TAP output, paths, a scratch dir.
+# Tests run as root against the real ./rtrace and write only under /tmp
+# (the VM tests mount the tree read-only).
+set -u
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+RTRACE="$ROOT/rtrace"
+TARGETS="$ROOT/build/targets"
+SCRATCH=$(mktemp -d /tmp/rtrace-it.XXXXXX)
+trap 'rm -rf "$SCRATCH"' EXIT
+_n=0
+_failed=0
+
+echo "TAP version 13"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "1..0 # SKIP integration tests load BPF: run as root"
+	exit 0
+fi
+mountpoint -q /sys/kernel/tracing 2>/dev/null || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+
+# ok COND-STATUS NAME: report one check.
+ok() {
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		_failed=$((_failed + 1))
+	fi
+}
+
+# is GOT WANT NAME: equality check with a diagnostic.
+is() {
+	if [ "$1" == "$2" ]; then
+		ok 0 "$3"
+	else
+		echo "# $3: got '$1', want '$2'"
+		ok 1 "$3"
+	fi
+}
+
+# like TEXT REGEX NAME
+like() {
+	if [[ "$1" =~ $2 ]]; then
+		ok 0 "$3"
+	else
+		echo "# $3: '$1' does not match /$2/"
+		ok 1 "$3"
+	fi
+}
+
+skip() {
+	_n=$((_n + 1))
+	echo "ok $_n - $1 # SKIP $2"
+}
+
+done_testing() {
+	echo "1..$_n"
+	[ "$_failed" -eq 0 ]
+	exit $?
+}
+
+# jsonq FILE PYTHON-EXPR: evaluates EXPR with `ev` = list of JSON records.
+jsonq() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+print(eval(sys.argv[2]))
+PY
+}
+
+# No rtrace probe or link may outlive rtrace.
+links_left() {
+	bpftool link show 2>/dev/null | grep -c -E 'func_entry|func_return|sys_enter|sys_exit|sched_(fork|exec|exit)' || true
+}

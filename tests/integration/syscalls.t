@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# A launched command's syscalls: exact sequence, values, filters, strace oracle.
+source "$(dirname "$0")/lib.sh"
+T=$TARGETS/syscall_script
+
+"$RTRACE" --json -o "$SCRATCH/s.json" -- "$T"
+is "$?" 3 "exit status is the traced program's (3)"
+is "$(jsonq "$SCRATCH/s.json" "[(e['type'], e.get('name')) for e in ev[:2]]")" "[('exec', None), ('syscall', 'execve')]" \
+   "trace starts at the exec: nothing of rtrace's own fork shows"
+is "$(jsonq "$SCRATCH/s.json" "ev[1]['ret']")" 0 "execve returned 0"
+# The script's own part: everything from the first getppid on.
+script=$(jsonq "$SCRATCH/s.json" "' '.join('%s=%s%s' % (e['name'], e['ret'], ':'+e['errno'] if 'errno' in e else '') for e in ev[[e.get('name') for e in ev].index('getppid')+1:] if e['type']=='syscall')")
+is "$(jsonq "$SCRATCH/s.json" "[e['ret'] > 1 for e in ev if e.get('name')=='getppid']")" "[True]" "one getppid, returning a pid"
+is "$script" "openat=-2:ENOENT openat=3 write=5 close=0 close=-9:EBADF exit_group=None" \
+   "exact syscall sequence and returns"
+is "$(jsonq "$SCRATCH/s.json" "[e['args'][0] for e in ev if e.get('name')=='close'][-2:]")" "[3, 9999]" \
+   "raw arguments"
+is "$(jsonq "$SCRATCH/s.json" "[e for e in ev if e.get('name')=='write'][0]['args']")" "[3, $(python3 -c 'print(0)' >/dev/null; jsonq "$SCRATCH/s.json" "[e for e in ev if e.get('name')=='write'][0]['args'][1]"), 5]" \
+   "write(fd, buf, 5)"
+is "$(jsonq "$SCRATCH/s.json" "ev[-1]['type'], ev[-1].get('code')")" "('exit', 3)" "exit record with code 3"
+is "$(jsonq "$SCRATCH/s.json" "all(set(e) >= {'type','ts_ns','pid','tid'} for e in ev)")" True \
+   "every record has type, ts_ns, pid, tid"
+is "$(jsonq "$SCRATCH/s.json" "all(e['dur_ns'] >= 0 for e in ev if 'dur_ns' in e) and all(abs(e['ts_ns']/1e9 - __import__('time').time()) < 60 for e in ev)")" True \
+   "timestamps are wall clock, durations non-negative"
+# Records are written as they complete; ts_ns is when each began.
+is "$(jsonq "$SCRATCH/s.json" "all(a['ts_ns'] + a.get('dur_ns', 0) <= b['ts_ns'] + b.get('dur_ns', 0) for a, b in zip(ev, ev[1:]))")" True \
+   "records are in order of completion"
+
+# Oracle: strace sees the same syscalls with the same results.
+strace -qq -o "$SCRATCH/strace.txt" -- "$T"
+python3 - "$SCRATCH/strace.txt" > "$SCRATCH/strace.seq" <<'PY'
+import re, sys
+for line in open(sys.argv[1]):
+    m = re.match(r'^(\w+)\(.*\)\s+= (-?\w+)', line)
+    if m:
+        ret = m.group(2)
+        print(m.group(1), 'ADDR' if ret.startswith('0x') else ret)
+PY
+jsonq "$SCRATCH/s.json" "'\n'.join('%s %s' % (e['name'], 'ADDR' if e['ret'] is not None and e['ret'] > 0xffffffff else (-1 if e['ret'] is not None and -4096 < e['ret'] < 0 else e['ret'])) for e in ev if e['type']=='syscall' and e['ret'] is not None and e['name'] not in ('getppid','set_tid_address'))" > "$SCRATCH/rtrace.seq"
+grep -v -E '^(getppid|set_tid_address) ' "$SCRATCH/strace.seq" > "$SCRATCH/strace.seq2"
+if diff -u "$SCRATCH/strace.seq2" "$SCRATCH/rtrace.seq" > "$SCRATCH/diff"; then ok 0 "same syscalls and returns as strace ($(wc -l < "$SCRATCH/rtrace.seq") calls)"
+else sed 's/^/# /' "$SCRATCH/diff" | head -20; ok 1 "same syscalls and returns as strace"; fi
+
+# Text output: strace's format.
+"$RTRACE" -o "$SCRATCH/s.txt" -- "$T"
+like "$(cat "$SCRATCH/s.txt")" $'close\\(9999\\) = -1 EBADF \\(Bad file descriptor\\)\nexit_group\\(3\\) = \\?\n\\+\\+\\+ exited with 3 \\+\\+\\+' \
+     "text lines as strace prints them"
+like "$(head -1 "$SCRATCH/s.txt")" '^execve\(0x[0-9a-f]+, 0x[0-9a-f]+, 0x[0-9a-f]+\) = 0$' "execve line whole"
+
+# -e trace= filters in BPF.
+"$RTRACE" --json -e trace=openat,close -o "$SCRATCH/f.json" -- "$T"
+is "$(jsonq "$SCRATCH/f.json" "sorted(set(e['name'] for e in ev if e['type']=='syscall'))")" "['close', 'openat']" \
+   "-e trace=openat,close shows only those"
+"$RTRACE" --json -e trace=%desc -o "$SCRATCH/d.json" -- "$T"
+is "$(jsonq "$SCRATCH/d.json" "'write' in {e['name'] for e in ev if e['type']=='syscall'} and 'getppid' not in {e['name'] for e in ev if e['type']=='syscall'}")" True \
+   "-e trace=%desc includes write, not getppid"
+"$RTRACE" --json -e '!close' -o "$SCRATCH/n.json" -- "$T"
+is "$(jsonq "$SCRATCH/n.json" "sum(e.get('name')=='close' for e in ev), sum(e.get('name')=='write' for e in ev)")" "(0, 1)" \
+   "-e '!close' drops close only"
+
+# -T and -tt formats.
+"$RTRACE" -T -tt -o "$SCRATCH/t.txt" -- "$T"
+like "$(grep 'close(9999)' "$SCRATCH/t.txt")" '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} close\(9999\) = -1 EBADF \(Bad file descriptor\) <0\.[0-9]{6}>$' \
+     "-tt timestamp and -T duration"
+"$RTRACE" -ttt -o "$SCRATCH/t3.txt" -- "$T"
+like "$(grep 'close(9999)' "$SCRATCH/t3.txt")" '^[0-9]{10}\.[0-9]{6} close' "-ttt epoch seconds"
+
+# -c summary.
+"$RTRACE" -c -o "$SCRATCH/c.txt" -- "$T"
+closes=$(grep -c '^close ' "$SCRATCH/strace.seq")
+like "$(grep ' close$' "$SCRATCH/c.txt")" "^ *[0-9.]+ +[0-9.]+ +[0-9]+ +$closes +1 close\$" "-c counts $closes close calls (as strace), 1 error"
+is "$(links_left)" 0 "no BPF link left behind"
+done_testing

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Forks two children; child k calls child_work(k) and exits with 10 + k.
+ * The second child execs /bin/true. */
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+__attribute__((noinline)) int child_work(int k)
+{
+	return getppid() > 0 ? k : -1;
+}
+
+int main(void)
+{
+	int k, status;
+
+	for (k = 0; k < 2; k++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			child_work(k);
+			if (k == 1)
+				execl("/bin/true", "true", (char *)NULL);
+			_exit(10 + k);
+		}
+		waitpid(pid, &status, 0);
+	}
+	return 0;
+}

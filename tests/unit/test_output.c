@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The formatter on synthetic event streams: held lines, unfinished/resumed,
+ * nesting by stack pointer, longjmp unwinding, JSON fields, lost records. */
+#include <stdlib.h>
+#include "output.h"
+#include "rtrace.h"
+#include "tap.h"
+
+static const char *names[] = { "main", "outer", "inner", "leaf" };
+
+static const char *name_of(void *ctx, __u64 cookie, const char **module)
+{
+	(void)ctx;
+	*module = "/bin/prog";
+	return cookie < 4 ? names[cookie] : NULL;
+}
+
+static struct output *o;
+static char *buf;
+static size_t len;
+static FILE *mem;
+
+static void start(bool json)
+{
+	struct output_opts opts = { .json = json };
+
+	mem = open_memstream(&buf, &len);
+	o = output_new(mem, &opts, name_of, NULL);
+}
+
+static const char *finish(void)
+{
+	output_finish(o);
+	output_free(o);
+	fclose(mem);
+	return buf;
+}
+
+static void hdr(struct rtrace_hdr *h, __u32 type, __u32 tid, __u64 ts)
+{
+	h->type = type;
+	h->tid = tid;
+	h->tgid = 100;
+	h->ts_ns = ts;
+}
+
+static void sys_enter(__u32 tid, __u64 ts, __u32 nr, __u64 a0)
+{
+	struct rtrace_sys_enter e = {};
+
+	hdr(&e.hdr, RTRACE_EV_SYS_ENTER, tid, ts);
+	e.nr = nr;
+	e.args[0] = a0;
+	output_event(o, &e, sizeof(e));
+}
+
+static void sys_exit(__u32 tid, __u64 ts, __u32 nr, __s64 ret)
+{
+	struct rtrace_sys_exit e = {};
+
+	hdr(&e.hdr, RTRACE_EV_SYS_EXIT, tid, ts);
+	e.nr = nr;
+	e.ret = ret;
+	output_event(o, &e, sizeof(e));
+}
+
+static void call(__u32 tid, __u64 ts, __u64 cookie, __u64 sp)
+{
+	struct rtrace_func_entry e = {};
+
+	hdr(&e.hdr, RTRACE_EV_FUNC_ENTRY, tid, ts);
+	e.cookie = cookie;
+	e.sp = sp;
+	output_event(o, &e, sizeof(e));
+}
+
+static void ret(__u32 tid, __u64 ts, __u64 cookie, __u64 sp, __u64 value)
+{
+	struct rtrace_func_return e = {};
+
+	hdr(&e.hdr, RTRACE_EV_FUNC_RETURN, tid, ts);
+	e.cookie = cookie;
+	e.sp = sp + 8;
+	e.ret = value;
+	output_event(o, &e, sizeof(e));
+}
+
+int main(void)
+{
+	struct rtrace_exit ex = {};
+
+	/* close(3) = 0 whole; then a read interrupted by another thread. */
+	start(false);
+	sys_enter(100, 1000, 3, 3);
+	sys_exit(100, 2000, 3, 0);
+	sys_enter(100, 3000, 0, 0);
+	sys_enter(101, 3500, 39, 0);
+	sys_exit(101, 3600, 39, 100);
+	sys_exit(100, 4000, 0, -4);
+	CHECK_STR(finish(),
+		  "close(3) = 0\n"
+		  "[pid   100] read(0, 0, 0 <unfinished ...>\n"
+		  "[pid   101] getpid() = 100\n"
+		  "[pid   100] <... read resumed>) = -1 EINTR (Interrupted system call)\n",
+		  "whole line, then unfinished/resumed across threads");
+	free(buf);
+
+	/* Nesting: main { outer { syscall; inner() = 7 } } with durations. */
+	start(false);
+	call(100, 1000, 0, 0x1000);
+	call(100, 2000, 1, 0x0f00);
+	sys_enter(100, 2100, 39, 0);
+	sys_exit(100, 2200, 39, 100);
+	call(100, 3000, 2, 0x0e00);
+	ret(100, 4000, 2, 0x0e00, 7);
+	ret(100, 5000, 1, 0x0f00, 1);
+	ret(100, 9000, 0, 0x1000, 0);
+	CHECK_STR(finish(),
+		  "main() {\n"
+		  "  outer() {\n"
+		  "    getpid() = 100\n"
+		  "    inner() = 7 <0.000001>\n"
+		  "  } outer = 1 <0.000003>\n"
+		  "} main = 0 <0.000008>\n",
+		  "calls nest, leaf calls fold into one line");
+	free(buf);
+
+	/* longjmp: inner and outer are left without returns; leaf is back at depth 1. */
+	start(false);
+	call(100, 1000, 0, 0x1000);
+	call(100, 2000, 1, 0x0f00);
+	call(100, 3000, 2, 0x0e00);
+	call(100, 4000, 3, 0x0f80);	/* sp above inner's and outer's: they are gone */
+	ret(100, 5000, 3, 0x0f80, 5);
+	ret(100, 6000, 0, 0x1000, 0);
+	CHECK_STR(finish(),
+		  "main() {\n"
+		  "  outer() {\n"
+		  "    inner() {\n"
+		  "    } inner = ? <unwound>\n"
+		  "  } outer = ? <unwound>\n"
+		  "  leaf() = 5 <0.000001>\n"
+		  "} main = 0 <0.000005>\n",
+		  "longjmp unwinds to the right depth");
+	free(buf);
+
+	/* A return whose entry came before we attached. */
+	start(false);
+	ret(100, 1000, 1, 0x0f00, 3);
+	CHECK_STR(finish(), "} outer = 3\n", "return without entry is shown, no duration");
+	free(buf);
+
+	/* JSON: call, syscall, return, lost, exit. */
+	start(true);
+	call(100, 1000, 1, 0x0f00);
+	sys_enter(100, 1100, 2, 0x10);
+	sys_exit(100, 1300, 2, -2);
+	ret(100, 2000, 1, 0x0f00, 42);
+	output_lost(o, 5, 2500);
+	hdr(&ex.hdr, RTRACE_EV_EXIT, 100, 3000);
+	ex.status = 11;	/* killed by SIGSEGV */
+	output_event(o, &ex, sizeof(ex));
+	CHECK_STR(finish(),
+		  "{\"type\":\"call\",\"ts_ns\":1000,\"pid\":100,\"tid\":100,\"name\":\"outer\","
+		  "\"module\":\"/bin/prog\",\"depth\":0}\n"
+		  "{\"type\":\"syscall\",\"ts_ns\":1100,\"pid\":100,\"tid\":100,\"name\":\"open\","
+		  "\"nr\":2,\"args\":[16,0,0],\"ret\":-2,\"errno\":\"ENOENT\",\"dur_ns\":200}\n"
+		  "{\"type\":\"return\",\"ts_ns\":2000,\"pid\":100,\"tid\":100,\"name\":\"outer\","
+		  "\"ret\":42,\"dur_ns\":1000,\"depth\":0}\n"
+		  "{\"type\":\"lost\",\"ts_ns\":2500,\"count\":5}\n"
+		  "{\"type\":\"exit\",\"ts_ns\":3000,\"pid\":100,\"tid\":100,\"signal\":\"SIGSEGV\","
+		  "\"signo\":11}\n",
+		  "JSON records");
+	free(buf);
+
+	/* exit_group never returns: shown as = ? before the exit line. */
+	start(false);
+	sys_enter(100, 1000, 231, 3);
+	hdr(&ex.hdr, RTRACE_EV_EXIT, 100, 2000);
+	ex.status = 3 << 8;
+	output_event(o, &ex, sizeof(ex));
+	CHECK_STR(finish(), "exit_group(3) = ?\n+++ exited with 3 +++\n", "exit_group = ?");
+	free(buf);
+
+	/* -c: counts only. */
+	{
+		struct output_opts opts = { .summary = true };
+
+		mem = open_memstream(&buf, &len);
+		o = output_new(mem, &opts, name_of, NULL);
+		sys_enter(100, 1000, 3, 3);
+		sys_exit(100, 2000, 3, 0);
+		sys_enter(100, 3000, 3, 9);
+		sys_exit(100, 4000, 3, -9);
+		finish();
+		CHECK(strstr(buf, "         2         1 close\n") != NULL, "-c: 2 close calls, 1 error");
+		free(buf);
+	}
+	{
+		char junk[8] = {};
+
+		start(false);
+		CHECK_INT(output_event(o, junk, sizeof(junk)), -22, "short record rejected");
+		finish();
+		free(buf);
+	}
+	return tap_done();
+}

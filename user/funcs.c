@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Resolving -x [MODULE:]GLOB specs into probe sites. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "elf_syms.h"
+#include "funcs.h"
+#include "log.h"
+#include "modules.h"
+#include "rtrace.h"
+
+/* These return twice, never return the normal way, or return on another
+ * stack: a hijacked return address would break the program (and a
+ * trampoline hit with no instance is a SIGILL), so they get entry probes only. */
+static const char *const entry_only[] = {
+	"setjmp", "_setjmp", "__sigsetjmp", "sigsetjmp", "__setjmp", "_longjmp", "longjmp",
+	"siglongjmp", "__longjmp", "__longjmp_chk", "__libc_longjmp", "__libc_siglongjmp",
+	"getcontext", "setcontext", "swapcontext", "makecontext", "vfork", "__vfork",
+	"clone", "__clone", "clone3", "__clone3", "__clone_internal", "_exit", "_Exit",
+	"exit", "__libc_start_main", "__libc_start_call_main", "_start", "__restore_rt",
+	"_dl_runtime_resolve", "_dl_runtime_resolve_xsave", "_dl_runtime_resolve_xsavec",
+	"_dl_runtime_resolve_fxsave", "_dl_runtime_profile", "_dl_start", "_dl_start_user",
+	"pthread_exit", "__pthread_exit", "abort",
+};
+
+static bool must_skip_return(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(entry_only) / sizeof(entry_only[0]); i++)
+		if (!strcmp(name, entry_only[i]))
+			return true;
+	return false;
+}
+
+struct match_ctx {
+	struct func_table *ft;
+	const char *module;
+	bool is_go;
+	int err;
+};
+
+static int add_func(const struct elf_func *f, void *data)
+{
+	struct match_ctx *m = data;
+	struct func_table *ft = m->ft;
+	struct func_desc *grown;
+	size_t i;
+
+	/* Aliases share an address: one probe per site, or each hit would show twice. */
+	for (i = 0; i < ft->nr_funcs; i++)
+		if (ft->funcs[i].module == m->module && ft->funcs[i].offset == f->offset)
+			return 0;
+	grown = realloc(ft->funcs, (ft->nr_funcs + 1) * sizeof(*grown));
+	if (!grown) {
+		m->err = -ENOMEM;
+		return -ENOMEM;
+	}
+	ft->funcs = grown;
+	grown = &ft->funcs[ft->nr_funcs];
+	grown->name = strdup(f->name);
+	if (!grown->name) {
+		m->err = -ENOMEM;
+		return -ENOMEM;
+	}
+	grown->module = m->module;
+	grown->offset = f->offset;
+	grown->no_return = m->is_go || must_skip_return(f->name);
+	ft->nr_funcs++;
+	return 0;
+}
+
+/* Returns the module entry for path, adding it. NULL on ENOMEM. */
+static struct func_module *module_get(struct func_table *ft, const char *path, pid_t pid)
+{
+	struct func_module *grown, *mod;
+	size_t i;
+
+	for (i = 0; i < ft->nr_modules; i++)
+		if (!strcmp(ft->modules[i].path, path))
+			return &ft->modules[i];
+	grown = realloc(ft->modules, (ft->nr_modules + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	/* funcs point at module paths, which are heap strings: they survive the move. */
+	ft->modules = grown;
+	mod = &ft->modules[ft->nr_modules];
+	memset(mod, 0, sizeof(*mod));
+	mod->path = strdup(path);
+	if (pid > 0) {
+		/* Open the target's file in its own mount namespace. */
+		if (asprintf(&mod->open_path, "/proc/%d/root%s", pid, path) < 0)
+			mod->open_path = NULL;
+	} else {
+		mod->open_path = strdup(path);
+	}
+	if (!mod->path || !mod->open_path) {
+		free(mod->path);
+		free(mod->open_path);
+		return NULL;
+	}
+	ft->nr_modules++;
+	return mod;
+}
+
+static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, const char *exe)
+{
+	char *module_name = NULL, *glob = NULL, *path = NULL;
+	struct elf_syms *syms = NULL;
+	struct func_module *mod;
+	struct match_ctx m = { .ft = ft };
+	int err, n;
+
+	err = spec_split(spec, &module_name, &glob);
+	if (err) {
+		elog("invalid function spec '%s' (want [MODULE:]GLOB)", spec);
+		goto cleanup;
+	}
+	path = pid > 0 ? module_resolve_pid(pid, module_name) : module_resolve_exe(exe, module_name);
+	if (!path) {
+		err = -ENOENT;
+		if (pid > 0)
+			elog("no module '%s' in process %d (spec '%s')", module_name, pid, spec);
+		else
+			elog("no module '%s' for %s (spec '%s')", module_name, exe, spec);
+		goto cleanup;
+	}
+	mod = module_get(ft, path, pid);
+	if (!mod) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	err = elf_syms_load(mod->open_path, &syms);
+	if (err) {
+		if (err == -ENOEXEC)
+			elog("'%s' is not an ELF file", mod->path);
+		else
+			elog("cannot read symbols of '%s': %s", mod->path, strerror(-err));
+		goto cleanup;
+	}
+	mod->is_go = syms->is_go;
+	m.module = mod->path;
+	m.is_go = syms->is_go;
+	n = elf_syms_match(syms, glob, add_func, &m);
+	if (m.err) {
+		err = m.err;
+		goto cleanup;
+	}
+	if (n <= 0) {
+		elog("no function matches '%s' in %s", glob, mod->path);
+		err = -ENOENT;
+		goto cleanup;
+	}
+cleanup:
+	elf_syms_free(syms);
+	free(path);
+	free(module_name);
+	free(glob);
+	return err;
+}
+
+int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, const char *exe)
+{
+	size_t i;
+	int err;
+
+	for (int s = 0; s < nr_specs; s++) {
+		err = resolve_spec(ft, specs[s], pid, exe);
+		if (err)
+			return err;
+	}
+	for (i = 0; i < ft->nr_modules; i++)
+		if (ft->modules[i].is_go)
+			elog("%s is a Go binary: tracing function entries only (return probes "
+			     "corrupt Go stacks)", ft->modules[i].path);
+	return 0;
+}
+
+const char *funcs_name(void *ctx, __u64 cookie, const char **module)
+{
+	struct func_table *ft = ctx;
+
+	cookie &= ~RTRACE_COOKIE_NORET;
+	if (cookie >= ft->nr_funcs)
+		return NULL;
+	*module = ft->funcs[cookie].module;
+	return ft->funcs[cookie].name;
+}
+
+void funcs_free(struct func_table *ft)
+{
+	size_t i;
+
+	for (i = 0; i < ft->nr_funcs; i++)
+		free(ft->funcs[i].name);
+	for (i = 0; i < ft->nr_modules; i++) {
+		free(ft->modules[i].path);
+		free(ft->modules[i].open_path);
+	}
+	free(ft->funcs);
+	free(ft->modules);
+	memset(ft, 0, sizeof(*ft));
+}

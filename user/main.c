@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/* rtrace: functions and syscalls of a process in one timeline. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "funcs.h"
+#include "launch.h"
+#include "log.h"
+#include "opts.h"
+#include "output.h"
+#include "tracer.h"
+
+#define POLL_MS 10
+
+
+static volatile sig_atomic_t exiting;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	exiting = 1;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG && log_verbosity < 2)
+		return 0;
+	if (level == LIBBPF_INFO && log_verbosity < 1)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static __s64 wall_offset_ns(void)
+{
+	struct timespec real, boot;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	return (real.tv_sec - boot.tv_sec) * 1000000000LL + (real.tv_nsec - boot.tv_nsec);
+}
+
+/* Root, or CAP_BPF + CAP_PERFMON (both needed for tracing programs). */
+static int check_privileges(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = {};
+	const int cap_perfmon = 38, cap_bpf = 39;
+
+	if (geteuid() == 0)
+		return 0;
+	if (!syscall(SYS_capget, &hdr, data) && (data[1].effective & (1u << (cap_perfmon - 32))) &&
+	    (data[1].effective & (1u << (cap_bpf - 32))))
+		return 0;
+	elog("tracing needs root, or CAP_BPF and CAP_PERFMON (try: sudo rtrace ...)");
+	return -EPERM;
+}
+
+/* Returns the tgid of a process (or thread) id, or -ESRCH. */
+static pid_t process_tgid(pid_t pid)
+{
+	char path[64], line[256];
+	pid_t tgid = -ESRCH;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -ESRCH;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+static bool alive(pid_t pid)
+{
+	return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+static FILE *open_output(const struct env *env)
+{
+	FILE *f;
+
+	if (!env->output_path)
+		f = env->json ? stdout : stderr;
+	else
+		f = fopen(env->output_path, "we");
+	if (!f) {
+		elog("cannot open output file '%s': %s", env->output_path, strerror(errno));
+		return NULL;
+	}
+	/* Flushed after each batch: one write per batch, not per line. */
+	setvbuf(f, NULL, _IOFBF, 1 << 20);
+	return f;
+}
+
+int main(int argc, char **argv)
+{
+	struct func_table funcs = {};
+	struct launch child = { .go_fd = -1 };
+	struct tracer tr = {};
+	struct output_opts oopts = {};
+	struct output_stats stats;
+	struct env env;
+	struct sigaction sa = { .sa_handler = on_signal };
+	FILE *out = NULL;
+	pid_t *tgids = NULL;
+	int nr_tgids = 0, err, i, status = 0, exit_code = 1;
+	bool child_done = false;
+
+	err = opts_parse(&env, argc, argv);
+	if (err)
+		return err > 0 ? 0 : 1;
+	log_verbosity = env.verbose;
+	libbpf_set_print(libbpf_print);
+
+	/* Bad input first: it must be reported before anything is touched. */
+	if (env.cmd) {
+		err = launch_resolve(&child, env.cmd);
+		if (err)
+			goto cleanup;
+	} else {
+		tgids = calloc(env.nr_pids, sizeof(*tgids));
+		if (!tgids)
+			goto cleanup;
+		for (i = 0; i < env.nr_pids; i++) {
+			pid_t tgid = process_tgid(env.pids[i]);
+
+			if (tgid < 0) {
+				elog("no such process: %d", env.pids[i]);
+				goto cleanup;
+			}
+			tgids[nr_tgids++] = tgid;
+		}
+	}
+	err = check_privileges();
+	if (err)
+		goto cleanup;
+	if (env.nr_func_specs) {
+		err = funcs_resolve(&funcs, env.func_specs, env.nr_func_specs,
+				    env.cmd ? 0 : tgids[0], child.path);
+		if (err)
+			goto cleanup;
+		vlog("%zu functions to trace", funcs.nr_funcs);
+	}
+	out = open_output(&env);
+	if (!out)
+		goto cleanup;
+
+	err = tracer_load(&tr, &env);
+	if (err)
+		goto cleanup;
+	oopts.json = env.json;
+	oopts.durations = env.durations;
+	oopts.timestamps = env.timestamps;
+	oopts.relative = env.relative;
+	oopts.summary = env.summary;
+	oopts.prefix_tids = env.follow || nr_tgids > 1;
+	oopts.wall_offset_ns = wall_offset_ns();
+	tr.out = output_new(out, &oopts, funcs_name, &funcs);
+	if (!tr.out)
+		goto cleanup;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* A closed pipe on our output must not kill us before we detach. */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (env.cmd) {
+		err = launch_fork(&child, env.cmd);
+		if (err) {
+			elog("cannot fork: %s", strerror(-err));
+			goto cleanup;
+		}
+		err = tracer_add_tgid(&tr, child.pid, RTRACE_TGID_AWAIT_EXEC);
+	} else {
+		for (i = 0; i < nr_tgids && !err; i++)
+			err = tracer_add_tgid(&tr, tgids[i], 0);
+	}
+	if (err)
+		goto cleanup;
+	err = tracer_attach_core(&tr);
+	if (err)
+		goto cleanup;
+	if (funcs.nr_funcs) {
+		pid_t filter = env.follow || nr_tgids > 1 ? -1 : env.cmd ? child.pid : tgids[0];
+
+		err = tracer_attach_funcs(&tr, &funcs, filter);
+		if (err)
+			goto cleanup;
+	}
+	tracer_start(&tr);
+	if (env.cmd) {
+		err = launch_release(&child);
+		if (err)
+			goto cleanup;
+	}
+	vlog("tracing");
+
+	while (!exiting) {
+		err = tracer_poll(&tr, POLL_MS, false);
+		if (err)
+			break;
+		fflush(out);
+		if (env.cmd && !child_done && waitpid(child.pid, &status, WNOHANG) == child.pid)
+			child_done = true;
+		if (env.cmd) {
+			if (child_done && (!env.follow || tracer_tgids_empty(&tr)))
+				break;
+			continue;
+		}
+		/* A process that exited before we added it would never send an exit. */
+		for (i = 0; i < nr_tgids; i++)
+			if (tgids[i] && !alive(tgids[i])) {
+				tracer_remove_tgid(&tr, tgids[i]);
+				tgids[i] = 0;
+			}
+		if (tracer_tgids_empty(&tr))
+			break;
+	}
+	/* Stop the flow before any probe goes, so no entry loses its return. */
+	tracer_stop(&tr);
+	tracer_detach(&tr);
+	if (!err)
+		err = tracer_poll(&tr, 0, true);
+	output_finish(tr.out);
+	output_get_stats(tr.out, &stats);
+	if (stats.lost)
+		elog("%llu events lost (ring buffer full): try a larger --buffer-size",
+		     (unsigned long long)stats.lost);
+	vlog("%llu events delivered, %llu lost", (unsigned long long)stats.records,
+	     (unsigned long long)stats.lost);
+	if (err) {
+		elog("tracing failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	if (env.cmd)
+		exit_code = child_done ? launch_exit_status(status) : 0;
+	else
+		exit_code = 0;
+cleanup:
+	if (env.cmd && child.pid && child.go_fd >= 0)
+		launch_abort(&child);	/* never released: it exits without running */
+	tracer_close(&tr);
+	output_free(tr.out);
+	if (out && out != stdout && out != stderr)
+		fclose(out);
+	else if (out)
+		fflush(out);
+	funcs_free(&funcs);
+	launch_free(&child);
+	free(tgids);
+	opts_free(&env);
+	return exit_code;
+}

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Command-line parsing into struct env. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "log.h"
+#include "opts.h"
+#include "syscalls.h"
+
+enum {
+	OPT_JSON = 1000,
+	OPT_BUFFER_SIZE,
+	OPT_VERSION,
+	OPT_TRACE,
+};
+
+static const char usage_text[] =
+"Usage: rtrace [OPTIONS] -p PID[,PID...]\n"
+"       rtrace [OPTIONS] [--] COMMAND [ARGS...]\n"
+"Trace the functions and system calls of a process in one timeline.\n"
+"\n"
+"  -p PID          attach to a running process, all its threads (repeatable)\n"
+"  -f              follow child processes (fork, vfork, clone) and their execs\n"
+"  -x [MOD:]GLOB   trace functions matching GLOB in module MOD (default: the\n"
+"                  executable; `libc`, `libfoo.so.1` or a path); repeatable\n"
+"  -e trace=SET    syscalls to trace: names, all, none, %%file %%process %%network\n"
+"                  %%signal %%ipc %%desc %%memory, !SET; default all\n"
+"  -o FILE         write the trace to FILE (default stderr; stdout with --json)\n"
+"  -T              show time spent in each syscall\n"
+"  -t, -tt, -ttt   prefix lines with the time of day, with microseconds, or as\n"
+"                  seconds since the epoch\n"
+"  -r              prefix lines with the time since the previous line\n"
+"  -c              count calls, errors and time per syscall and function; print\n"
+"                  a summary table at exit\n"
+"      --json      one JSON object per line\n"
+"      --buffer-size SIZE  ring buffer size (K/M/G suffixes; default 8M)\n"
+"  -v              verbose: say what rtrace does\n"
+"  -h, --help      this help\n"
+"      --version   version and kernel features found\n"
+"\n"
+"Examples:\n"
+"  sudo rtrace -- ./server --port 8080\n"
+"  sudo rtrace -p 4242\n"
+"  sudo rtrace -f -x 'handle_*' -x 'libc:malloc' -p 4242\n"
+"  sudo rtrace -e trace=openat,read -T -o trace.txt -- make\n"
+"  sudo rtrace --json -x fib -- ./fib 15 | jq .\n";
+
+static const struct option long_opts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "trace", required_argument, NULL, OPT_TRACE },
+	{ "output", required_argument, NULL, 'o' },
+	{ "follow-forks", no_argument, NULL, 'f' },
+	{ "summary-only", no_argument, NULL, 'c' },
+	{ "attach", required_argument, NULL, 'p' },
+	{},
+};
+
+int parse_size(const char *s, unsigned long *out)
+{
+	unsigned long long v, mult = 1;
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'k': case 'K': mult = 1ULL << 10; end++; break;
+	case 'm': case 'M': mult = 1ULL << 20; end++; break;
+	case 'g': case 'G': mult = 1ULL << 30; end++; break;
+	}
+	if (*end == 'i' || *end == 'B')	/* allow "8MiB", "8MB" */
+		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
+	if (*end || v == 0 || v > ULONG_MAX / mult)
+		return -EINVAL;
+	*out = v * mult;
+	return 0;
+}
+
+/* Adds each PID of a comma list. Returns 0 or -EINVAL. */
+static int add_pids(struct env *env, const char *list)
+{
+	char *copy = strdup(list), *tok, *save = NULL;
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+		long pid;
+		pid_t *grown;
+
+		errno = 0;
+		pid = strtol(tok, &end, 10);
+		if (errno || *end || end == tok || pid <= 0 || pid > INT_MAX) {
+			elog("invalid process id: '%s'", tok);
+			err = -EINVAL;
+			goto cleanup;
+		}
+		grown = realloc(env->pids, (env->nr_pids + 1) * sizeof(*grown));
+		if (!grown) {
+			err = -ENOMEM;
+			goto cleanup;
+		}
+		env->pids = grown;
+		env->pids[env->nr_pids++] = pid;
+	}
+	if (!env->nr_pids) {
+		elog("invalid process id: '%s'", list);
+		err = -EINVAL;
+	}
+cleanup:
+	free(copy);
+	return err;
+}
+
+/* strace's -e: `trace=SET`, or a bare SET meaning trace=SET. */
+static int parse_qualifier(struct env *env, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char msg[256];
+	int err;
+
+	if (eq) {
+		if (strncmp(arg, "trace=", 6) && strncmp(arg, "t=", 2)) {
+			elog("unsupported -e qualifier: '%.*s' (only trace= is supported)",
+			     (int)(eq - arg), arg);
+			return -EINVAL;
+		}
+		arg = eq + 1;
+	}
+	err = syscall_set_parse(arg, env->syscall_mask, msg, sizeof(msg));
+	if (err)
+		elog("%s", msg);
+	return err;
+}
+
+static void print_version(void)
+{
+	printf("rtrace %s\n", RTRACE_VERSION);
+}
+
+int opts_parse(struct env *env, int argc, char **argv)
+{
+	unsigned long size;
+	char **grown;
+	int opt;
+
+	memset(env, 0, sizeof(*env));
+	env->buffer_size = RTRACE_DEFAULT_BUFFER;
+	memset(env->syscall_mask, 0xff, sizeof(env->syscall_mask));
+	optind = 1;
+	opterr = 0;
+	/* '+': stop at the first non-option, the command to launch. */
+	while ((opt = getopt_long(argc, argv, "+:p:fx:e:o:Ttrcvh", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			if (add_pids(env, optarg))
+				return -EINVAL;
+			break;
+		case 'f':
+			env->follow = true;
+			break;
+		case 'x':
+			if (!*optarg) {
+				elog("empty function spec for -x");
+				return -EINVAL;
+			}
+			grown = realloc(env->func_specs, (env->nr_func_specs + 1) * sizeof(*grown));
+			if (!grown)
+				return -ENOMEM;
+			env->func_specs = grown;
+			env->func_specs[env->nr_func_specs++] = optarg;
+			break;
+		case 'e':
+		case OPT_TRACE:
+			if (parse_qualifier(env, optarg))
+				return -EINVAL;
+			break;
+		case 'o':
+			env->output_path = optarg;
+			break;
+		case 'T':
+			env->durations = true;
+			break;
+		case 't':
+			if (env->timestamps < 3)
+				env->timestamps++;
+			break;
+		case 'r':
+			env->relative = true;
+			break;
+		case 'c':
+			env->summary = true;
+			break;
+		case 'v':
+			env->verbose++;
+			break;
+		case OPT_JSON:
+			env->json = true;
+			break;
+		case OPT_BUFFER_SIZE:
+			if (parse_size(optarg, &size) || size < 4096 || size > (1UL << 30)) {
+				elog("invalid buffer size: '%s' (4K to 1G, e.g. 64K, 8M)", optarg);
+				return -EINVAL;
+			}
+			env->buffer_size = size;
+			break;
+		case 'h':
+			printf(usage_text);
+			return 1;
+		case OPT_VERSION:
+			print_version();
+			return 1;
+		case ':':
+			elog("option '%s' needs an argument", argv[optind - 1]);
+			return -EINVAL;
+		default:
+			if (optopt && optopt < 1000)
+				elog("unknown option '-%c' (see rtrace --help)", optopt);
+			else
+				elog("unknown option '%s' (see rtrace --help)", argv[optind - 1]);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc)
+		env->cmd = &argv[optind];
+	if (!env->cmd && !env->nr_pids) {
+		elog("must have -p PID or a command to run (see rtrace --help)");
+		return -EINVAL;
+	}
+	if (env->cmd && env->nr_pids) {
+		elog("-p and a command are mutually exclusive");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void opts_free(struct env *env)
+{
+	free(env->func_specs);
+	free(env->pids);
+	env->func_specs = NULL;
+	env->pids = NULL;
+}

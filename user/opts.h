@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command line: strace's conventions where strace has one. */
+#ifndef RTRACE_OPTS_H
+#define RTRACE_OPTS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "rtrace.h"
+
+#define RTRACE_DEFAULT_BUFFER	(8UL << 20)
+
+struct env {
+	pid_t *pids;
+	int nr_pids;
+	bool follow;			/* -f */
+	char **func_specs;		/* -x [MODULE:]GLOB */
+	int nr_func_specs;
+	unsigned long long syscall_mask[RTRACE_MAX_SYSCALLS / 64];
+	const char *output_path;	/* -o; NULL = stderr (stdout with --json) */
+	bool durations;			/* -T */
+	int timestamps;			/* -t, -tt, -ttt */
+	bool relative;			/* -r */
+	bool json;
+	bool summary;			/* -c */
+	unsigned long buffer_size;
+	int verbose;
+	char **cmd;			/* launch mode: NULL-terminated argv */
+};
+
+/* Parses argv into env. Returns 0 to go on, 1 when --help/--version was
+ * printed (exit 0), -EINVAL after printing one `rtrace: ...` line. */
+int opts_parse(struct env *env, int argc, char **argv);
+void opts_free(struct env *env);
+
+/* Parses "4096", "64K", "8M", "1G". Returns 0 or -EINVAL. */
+int parse_size(const char *s, unsigned long *out);
+
+#endif

@@ -1,0 +1,797 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Formats the ordered event stream. Text follows strace (a syscall line is
+ * held back until its exit so that it prints whole unless another thread
+ * interleaves, then it shows as <unfinished ...>/<... resumed>); functions
+ * nest by stack pointer, so calls skipped by longjmp or exceptions unwind. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "output.h"
+#include "rtrace.h"
+#include "syscalls.h"
+
+struct frame {
+	__u64 cookie;
+	__u64 sp;
+	__u64 ts;
+};
+
+struct tid_state {
+	__u32 tid;		/* 0: free slot */
+	__u32 tgid;
+	bool in_syscall;	/* enter seen, exit not yet */
+	bool unfinished;	/* the enter was printed as <unfinished ...> */
+	struct rtrace_sys_enter enter;
+	struct frame *frames;
+	int depth, cap;
+};
+
+enum held_kind { HELD_NONE, HELD_SYSCALL, HELD_CALL };
+
+struct count_row {
+	__u64 calls, errors, ns;
+};
+
+struct output {
+	FILE *out;
+	struct output_opts opts;
+	func_name_fn names;
+	void *names_ctx;
+	struct tid_state *tids;
+	size_t nr_slots, nr_tids;
+	__u32 first_tid;
+	bool multi;		/* more than one thread seen: prefix lines */
+	/* A line waiting for the event that may complete it. */
+	enum held_kind held;
+	struct tid_state *held_tid;
+	__u64 last_line_ts;
+	struct output_stats stats;
+	struct count_row sys_counts[RTRACE_MAX_SYSCALLS];
+	struct count_row *func_counts;
+	size_t nr_func_counts;
+};
+
+static struct tid_state *tid_find(struct output *o, __u32 tid, __u32 tgid, bool create)
+{
+	size_t i, mask;
+
+	if (o->nr_slots == 0 || (create && (o->nr_tids + 1) * 2 > o->nr_slots)) {
+		size_t n = o->nr_slots ? o->nr_slots * 2 : 64;
+		struct tid_state *old = o->tids, *grown = calloc(n, sizeof(*grown));
+		size_t old_n = o->nr_slots;
+
+		if (!grown)
+			return NULL;
+		o->tids = grown;
+		o->nr_slots = n;
+		for (i = 0; i < old_n; i++) {
+			size_t j;
+
+			if (!old[i].tid)
+				continue;
+			for (j = old[i].tid & (n - 1); grown[j].tid; j = (j + 1) & (n - 1))
+				;
+			grown[j] = old[i];
+		}
+		free(old);
+		/* Slots moved: a held pointer must follow its thread. */
+		if (o->held_tid) {
+			__u32 t = o->held_tid->tid;
+
+			o->held_tid = NULL;
+			o->held_tid = tid_find(o, t, 0, false);
+		}
+	}
+	mask = o->nr_slots - 1;
+	for (i = tid & mask; o->tids[i].tid; i = (i + 1) & mask)
+		if (o->tids[i].tid == tid)
+			return &o->tids[i];
+	if (!create)
+		return NULL;
+	o->tids[i].tid = tid;
+	o->tids[i].tgid = tgid;
+	o->nr_tids++;
+	if (!o->first_tid)
+		o->first_tid = tid;
+	else if (tid != o->first_tid)
+		o->multi = true;
+	return &o->tids[i];
+}
+
+static const char *func_name(struct output *o, __u64 cookie, const char **module)
+{
+	const char *name = o->names ? o->names(o->names_ctx, cookie, module) : NULL;
+
+	if (!name) {
+		static char buf[32];
+
+		snprintf(buf, sizeof(buf), "func_%llu", (unsigned long long)cookie);
+		*module = "";
+		return buf;
+	}
+	return name;
+}
+
+/* ---- text ---- */
+
+static void print_prefix(struct output *o, const struct tid_state *t, __u64 ts, bool indent)
+{
+	__s64 wall = (__s64)ts + o->opts.wall_offset_ns;
+	int i;
+
+	if (o->multi || o->opts.prefix_tids)
+		fprintf(o->out, "[pid %5u] ", t->tid);
+	if (o->opts.timestamps == 3) {
+		fprintf(o->out, "%lld.%06lld ", (long long)(wall / 1000000000),
+			(long long)(wall % 1000000000) / 1000);
+	} else if (o->opts.timestamps) {
+		time_t secs = wall / 1000000000;
+		struct tm tm;
+
+		localtime_r(&secs, &tm);
+		fprintf(o->out, "%02d:%02d:%02d", tm.tm_hour, tm.tm_min, tm.tm_sec);
+		if (o->opts.timestamps == 2)
+			fprintf(o->out, ".%06lld", (long long)(wall % 1000000000) / 1000);
+		fputc(' ', o->out);
+	}
+	if (o->opts.relative) {
+		__u64 d = o->last_line_ts && ts > o->last_line_ts ? ts - o->last_line_ts : 0;
+
+		fprintf(o->out, "%6llu.%06llu ", d / 1000000000, (d % 1000000000) / 1000);
+	}
+	o->last_line_ts = ts;
+	if (indent)
+		for (i = 0; i < t->depth; i++)
+			fputs("  ", o->out);
+}
+
+/* Raw argument: small and negative ints in decimal (AT_FDCWD is -100),
+ * anything address-like in hex. */
+static void print_raw_arg(FILE *f, __u64 v)
+{
+	__s32 lo = (__s32)v;
+	__u32 hi = v >> 32;
+
+	if (lo < 0 && lo >= -4096 && (hi == 0 || hi == 0xffffffff))
+		fprintf(f, "%d", lo);
+	else if (v < 0x10000)
+		fprintf(f, "%llu", (unsigned long long)v);
+	else
+		fprintf(f, "%#llx", (unsigned long long)v);
+}
+
+static bool is_error(__s64 ret)
+{
+	return ret < 0 && ret >= -4095;
+}
+
+static void print_ret(FILE *f, __s64 ret)
+{
+	if (is_error(ret)) {
+		const char *name = strerrorname_np(-ret), *desc = strerrordesc_np(-ret);
+
+		if (name)
+			fprintf(f, "-1 %s (%s)", name, desc ? desc : "?");
+		else
+			fprintf(f, "-1 errno %lld", (long long)-ret);
+	} else if (ret < 0 || ret > 0xffffffffLL) {
+		fprintf(f, "%#llx", (unsigned long long)ret);
+	} else {
+		fprintf(f, "%lld", (long long)ret);
+	}
+}
+
+static int sys_nargs(__u32 nr)
+{
+	const struct syscall_info *si = syscall_info(nr);
+
+	return si ? si->nargs : 6;
+}
+
+static void print_sys_call(struct output *o, const struct rtrace_sys_enter *e)
+{
+	char buf[32];
+	int i, n = sys_nargs(e->nr);
+
+	fprintf(o->out, "%s(", syscall_name(e->nr, buf, sizeof(buf)));
+	for (i = 0; i < n && i < 6; i++) {
+		if (i)
+			fputs(", ", o->out);
+		print_raw_arg(o->out, e->args[i]);
+	}
+}
+
+static void print_duration(struct output *o, __u64 ns)
+{
+	fprintf(o->out, " <%llu.%06llu>", ns / 1000000000, (ns % 1000000000) / 1000);
+}
+
+/* Prints the held line in its open form: the event that would have
+ * completed it did not come next. */
+static void flush_held(struct output *o)
+{
+	struct tid_state *t = o->held_tid;
+	enum held_kind kind = o->held;
+	const char *module;
+
+	o->held = HELD_NONE;
+	o->held_tid = NULL;
+	if (kind == HELD_SYSCALL) {
+		print_prefix(o, t, t->enter.hdr.ts_ns, true);
+		print_sys_call(o, &t->enter);
+		fputs(" <unfinished ...>\n", o->out);
+		t->unfinished = true;
+	} else if (kind == HELD_CALL) {
+		struct frame *fr = &t->frames[t->depth - 1];
+
+		t->depth--;	/* the open line sits at the caller's depth */
+		print_prefix(o, t, fr->ts, true);
+		t->depth++;
+		fprintf(o->out, "%s() {\n", func_name(o, fr->cookie, &module));
+	}
+}
+
+/* ---- JSON ---- */
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_begin(struct output *o, const char *type, __u64 ts, __u32 tgid, __u32 tid)
+{
+	fprintf(o->out, "{\"type\":\"%s\",\"ts_ns\":%lld,\"pid\":%u,\"tid\":%u", type,
+		(long long)ts + o->opts.wall_offset_ns, tgid, tid);
+}
+
+static void json_syscall(struct output *o, struct tid_state *t, const struct rtrace_sys_enter *en,
+			 const struct rtrace_sys_exit *ex)
+{
+	char buf[32];
+	__u32 nr = en ? en->nr : ex->nr;
+	int i, n = sys_nargs(nr);
+
+	json_begin(o, "syscall", en ? en->hdr.ts_ns : ex->hdr.ts_ns, t->tgid, t->tid);
+	fprintf(o->out, ",\"name\":\"%s\",\"nr\":%u,\"args\":[", syscall_name(nr, buf, sizeof(buf)),
+		nr);
+	for (i = 0; en && i < n && i < 6; i++)
+		fprintf(o->out, "%s%llu", i ? "," : "", (unsigned long long)en->args[i]);
+	fputc(']', o->out);
+	if (ex) {
+		fprintf(o->out, ",\"ret\":%lld", (long long)ex->ret);
+		if (is_error(ex->ret)) {
+			const char *name = strerrorname_np(-ex->ret);
+
+			fprintf(o->out, ",\"errno\":\"%s\"", name ? name : "?");
+		}
+	} else {
+		fputs(",\"ret\":null", o->out);
+	}
+	if (en && ex)
+		fprintf(o->out, ",\"dur_ns\":%llu", (unsigned long long)(ex->hdr.ts_ns - en->hdr.ts_ns));
+	if (!en)
+		fputs(",\"resumed\":true", o->out);
+	fputs("}\n", o->out);
+}
+
+/* ---- events ---- */
+
+static void count_syscall(struct output *o, __u32 nr, __s64 ret, __u64 ns)
+{
+	struct count_row *row = &o->sys_counts[nr % RTRACE_MAX_SYSCALLS];
+
+	row->calls++;
+	row->ns += ns;
+	if (is_error(ret))
+		row->errors++;
+}
+
+static void count_func(struct output *o, __u64 cookie, __u64 ns)
+{
+	if (cookie >= o->nr_func_counts) {
+		size_t n = cookie + 64;
+		struct count_row *grown = realloc(o->func_counts, n * sizeof(*grown));
+
+		if (!grown)
+			return;
+		memset(grown + o->nr_func_counts, 0, (n - o->nr_func_counts) * sizeof(*grown));
+		o->func_counts = grown;
+		o->nr_func_counts = n;
+	}
+	o->func_counts[cookie].calls++;
+	o->func_counts[cookie].ns += ns;
+}
+
+/* A syscall that never returns (exit, exit_group, a thread killed by exec)
+ * or is still blocked at the end: shown as strace does, `= ?`. */
+static void end_syscall(struct output *o, struct tid_state *t)
+{
+	if (!t->in_syscall)
+		return;
+	t->in_syscall = false;
+	if (o->opts.summary) {
+		count_syscall(o, t->enter.nr, 0, 0);
+		return;
+	}
+	if (o->opts.json) {
+		json_syscall(o, t, &t->enter, NULL);
+		return;
+	}
+	if (o->held_tid == t)
+		o->held = HELD_NONE, o->held_tid = NULL;
+	else if (t->unfinished) {
+		char buf[32];
+
+		print_prefix(o, t, t->enter.hdr.ts_ns, true);
+		fprintf(o->out, "<... %s resumed>) = ?\n",
+			syscall_name(t->enter.nr, buf, sizeof(buf)));
+		t->unfinished = false;
+		return;
+	}
+	print_prefix(o, t, t->enter.hdr.ts_ns, true);
+	print_sys_call(o, &t->enter);
+	fputs(") = ?\n", o->out);
+}
+
+static void on_sys_enter(struct output *o, struct tid_state *t, const struct rtrace_sys_enter *e)
+{
+	end_syscall(o, t);	/* an enter without exit before: it never returned */
+	t->enter = *e;
+	t->in_syscall = true;
+	t->unfinished = false;
+	if (o->opts.summary || o->opts.json)
+		return;
+	o->held = HELD_SYSCALL;
+	o->held_tid = t;
+}
+
+static void on_sys_exit(struct output *o, struct tid_state *t, const struct rtrace_sys_exit *e)
+{
+	bool matched = t->in_syscall && t->enter.nr == e->nr;
+	char buf[32];
+
+	if (t->in_syscall && !matched)
+		end_syscall(o, t);
+	t->in_syscall = false;
+	if (o->opts.summary) {
+		count_syscall(o, e->nr, e->ret, matched ? e->hdr.ts_ns - t->enter.hdr.ts_ns : 0);
+		return;
+	}
+	if (o->opts.json) {
+		json_syscall(o, t, matched ? &t->enter : NULL, e);
+		return;
+	}
+	if (matched && o->held_tid == t && o->held == HELD_SYSCALL) {
+		o->held = HELD_NONE;
+		o->held_tid = NULL;
+		print_prefix(o, t, t->enter.hdr.ts_ns, true);
+		print_sys_call(o, &t->enter);
+		fputs(") = ", o->out);
+	} else {
+		/* Resumed after other output, or entered before we attached. */
+		print_prefix(o, t, e->hdr.ts_ns, true);
+		fprintf(o->out, "<... %s resumed>) = ", syscall_name(e->nr, buf, sizeof(buf)));
+	}
+	print_ret(o->out, e->ret);
+	if (o->opts.durations && matched)
+		print_duration(o, e->hdr.ts_ns - t->enter.hdr.ts_ns);
+	fputc('\n', o->out);
+	t->unfinished = false;
+}
+
+static void print_return_line(struct output *o, struct tid_state *t, __u64 cookie, __u64 ts,
+			      const char *ret_text, long long ns)
+{
+	const char *module, *name = func_name(o, cookie, &module);
+
+	print_prefix(o, t, ts, true);
+	fprintf(o->out, "} %s = %s", name, ret_text);
+	if (ns >= 0)
+		print_duration(o, ns);
+	fputc('\n', o->out);
+}
+
+/* The uretprobe trampoline is the first slot of the page the kernel maps
+ * for uprobes ([uprobes] in maps); a real return address follows a call
+ * instruction and is practically never page-aligned. */
+static bool is_trampoline(__u64 ret_addr)
+{
+	return ret_addr && !(ret_addr & 4095);
+}
+
+/* Drops frames the thread has left without a return: longjmp, exceptions,
+ * or a uretprobe the kernel dropped. A frame is dead once the stack pointer is
+ * above its entry sp (the stack grows down). A new call at the same sp is a
+ * tail call from a live frame only if the slot holds the trampoline, as the
+ * kernel itself decides (cleanup_return_instances). */
+static void unwind_to(struct output *o, struct tid_state *t, __u64 sp, __u64 ts, bool same_sp_dead)
+{
+	while (t->depth && (t->frames[t->depth - 1].sp < sp ||
+			    (same_sp_dead && t->frames[t->depth - 1].sp == sp))) {
+		struct frame *fr = &t->frames[--t->depth];
+		const char *module, *name = func_name(o, fr->cookie, &module);
+
+		if (o->opts.summary)
+			continue;
+		if (o->opts.json) {
+			json_begin(o, "return", ts, t->tgid, t->tid);
+			fputs(",\"name\":", o->out);
+			json_str(o->out, name);
+			fprintf(o->out, ",\"ret\":null,\"unwound\":true,\"depth\":%d}\n", t->depth);
+			continue;
+		}
+		if (o->held_tid == t && o->held == HELD_CALL) {
+			/* Never printed open: show it as one unwound line. */
+			o->held = HELD_NONE;
+			o->held_tid = NULL;
+			print_prefix(o, t, fr->ts, true);
+			fprintf(o->out, "%s() = ? <unwound>\n", name);
+			continue;
+		}
+		print_return_line(o, t, fr->cookie, ts, "? <unwound>", -1);
+	}
+}
+
+static void on_func_entry(struct output *o, struct tid_state *t, const struct rtrace_func_entry *e)
+{
+	const char *module, *name;
+
+	unwind_to(o, t, e->sp, e->hdr.ts_ns, !is_trampoline(e->ret_addr));
+	if (e->cookie & RTRACE_COOKIE_NORET) {
+		/* No return probe: a mark in the timeline, no frame. */
+		name = func_name(o, e->cookie & ~RTRACE_COOKIE_NORET, &module);
+		if (o->opts.summary) {
+			count_func(o, e->cookie & ~RTRACE_COOKIE_NORET, 0);
+		} else if (o->opts.json) {
+			json_begin(o, "call", e->hdr.ts_ns, t->tgid, t->tid);
+			fputs(",\"name\":", o->out);
+			json_str(o->out, name);
+			fputs(",\"module\":", o->out);
+			json_str(o->out, module);
+			fprintf(o->out, ",\"depth\":%d,\"returns\":false}\n", t->depth);
+		} else {
+			print_prefix(o, t, e->hdr.ts_ns, true);
+			fprintf(o->out, "%s() ...\n", name);
+		}
+		return;
+	}
+	if (t->depth == t->cap) {
+		int cap = t->cap ? t->cap * 2 : 16;
+		struct frame *grown = realloc(t->frames, cap * sizeof(*grown));
+
+		if (!grown)
+			return;
+		t->frames = grown;
+		t->cap = cap;
+	}
+	t->frames[t->depth++] = (struct frame){ e->cookie, e->sp, e->hdr.ts_ns };
+	if (o->opts.summary)
+		return;
+	if (o->opts.json) {
+		name = func_name(o, e->cookie, &module);
+		json_begin(o, "call", e->hdr.ts_ns, t->tgid, t->tid);
+		fputs(",\"name\":", o->out);
+		json_str(o->out, name);
+		fputs(",\"module\":", o->out);
+		json_str(o->out, module);
+		fprintf(o->out, ",\"depth\":%d}\n", t->depth - 1);
+		return;
+	}
+	o->held = HELD_CALL;
+	o->held_tid = t;
+}
+
+static void on_func_return(struct output *o, struct tid_state *t, const struct rtrace_func_return *e)
+{
+	__u64 entry_sp = e->sp - 8;
+	const char *module, *name = func_name(o, e->cookie, &module);
+	struct frame fr;
+	char ret_text[32];
+
+	unwind_to(o, t, entry_sp, e->hdr.ts_ns, false);
+	if (!t->depth || t->frames[t->depth - 1].cookie != e->cookie ||
+	    t->frames[t->depth - 1].sp != entry_sp) {
+		/* Its entry happened before we attached. */
+		o->stats.unmatched_returns++;
+		if (o->opts.summary)
+			return;
+		if (o->opts.json) {
+			json_begin(o, "return", e->hdr.ts_ns, t->tgid, t->tid);
+			fputs(",\"name\":", o->out);
+			json_str(o->out, name);
+			fprintf(o->out, ",\"ret\":%lld,\"depth\":%d,\"entry_seen\":false}\n",
+				(long long)e->ret, t->depth);
+			return;
+		}
+		snprintf(ret_text, sizeof(ret_text), "%lld", (long long)e->ret);
+		print_return_line(o, t, e->cookie, e->hdr.ts_ns, ret_text, -1);
+		return;
+	}
+	fr = t->frames[--t->depth];
+	if (o->opts.summary) {
+		count_func(o, e->cookie, e->hdr.ts_ns - fr.ts);
+		return;
+	}
+	if (o->opts.json) {
+		json_begin(o, "return", e->hdr.ts_ns, t->tgid, t->tid);
+		fputs(",\"name\":", o->out);
+		json_str(o->out, name);
+		fprintf(o->out, ",\"ret\":%lld,\"dur_ns\":%llu,\"depth\":%d}\n", (long long)e->ret,
+			(unsigned long long)(e->hdr.ts_ns - fr.ts), t->depth);
+		return;
+	}
+	if (o->held_tid == t && o->held == HELD_CALL) {
+		/* Nothing happened inside: one line, like uftrace's leaf calls. */
+		o->held = HELD_NONE;
+		o->held_tid = NULL;
+		print_prefix(o, t, fr.ts, true);
+		fprintf(o->out, "%s() = %lld", name, (long long)e->ret);
+		print_duration(o, e->hdr.ts_ns - fr.ts);
+		fputc('\n', o->out);
+		return;
+	}
+	snprintf(ret_text, sizeof(ret_text), "%lld", (long long)e->ret);
+	print_return_line(o, t, e->cookie, e->hdr.ts_ns, ret_text, e->hdr.ts_ns - fr.ts);
+}
+
+static void on_exit_event(struct output *o, const struct rtrace_exit *e)
+{
+	size_t i;
+	int sig = e->status & 0x7f, code = (e->status >> 8) & 0xff;
+
+	/* Every thread of the group is gone: close what they left open. */
+	for (i = 0; i < o->nr_slots; i++) {
+		struct tid_state *t = &o->tids[i];
+
+		if (!t->tid || t->tgid != e->hdr.tgid)
+			continue;
+		end_syscall(o, t);
+		t->depth = 0;
+	}
+	if (o->opts.summary)
+		return;
+	if (o->opts.json) {
+		json_begin(o, "exit", e->hdr.ts_ns, e->hdr.tgid, e->hdr.tid);
+		if (sig)
+			fprintf(o->out, ",\"signal\":\"SIG%s\",\"signo\":%d%s}\n",
+				sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", sig,
+				e->status & 0x80 ? ",\"core_dumped\":true" : "");
+		else
+			fprintf(o->out, ",\"code\":%d}\n", code);
+		return;
+	}
+	if (o->multi || o->opts.prefix_tids)
+		fprintf(o->out, "[pid %5u] ", e->hdr.tgid);
+	if (sig)
+		fprintf(o->out, "+++ killed by SIG%s%s +++\n", sigabbrev_np(sig) ?: "?",
+			e->status & 0x80 ? " (core dumped)" : "");
+	else
+		fprintf(o->out, "+++ exited with %d +++\n", code);
+}
+
+int output_event(struct output *o, const void *data, size_t size)
+{
+	const struct rtrace_hdr *h = data;
+	struct tid_state *t;
+
+	if (size < sizeof(*h))
+		return -EINVAL;
+	o->stats.records++;
+	t = tid_find(o, h->tid, h->tgid, true);
+	if (!t)
+		return -ENOMEM;
+	/* Whatever prints next and is not the held line's completion prints it
+	 * open. Process events print nothing of their own here (exit closes the
+	 * held syscall itself). */
+	if (o->held != HELD_NONE && h->type != RTRACE_EV_EXEC && h->type != RTRACE_EV_FORK &&
+	    h->type != RTRACE_EV_EXIT) {
+		bool completes = o->held_tid == t &&
+				 ((o->held == HELD_SYSCALL && h->type == RTRACE_EV_SYS_EXIT) ||
+				  (o->held == HELD_CALL && h->type == RTRACE_EV_FUNC_RETURN));
+
+		if (!completes)
+			flush_held(o);
+	}
+	switch (h->type) {
+	case RTRACE_EV_SYS_ENTER:
+		if (size < sizeof(struct rtrace_sys_enter))
+			return -EINVAL;
+		on_sys_enter(o, t, data);
+		break;
+	case RTRACE_EV_SYS_EXIT:
+		if (size < sizeof(struct rtrace_sys_exit))
+			return -EINVAL;
+		on_sys_exit(o, t, data);
+		break;
+	case RTRACE_EV_FUNC_ENTRY:
+		if (size < sizeof(struct rtrace_func_entry))
+			return -EINVAL;
+		on_func_entry(o, t, data);
+		break;
+	case RTRACE_EV_FUNC_RETURN:
+		if (size < sizeof(struct rtrace_func_return))
+			return -EINVAL;
+		on_func_return(o, t, data);
+		break;
+	case RTRACE_EV_FORK: {
+		const struct rtrace_fork *f = data;
+
+		if (size < sizeof(*f))
+			return -EINVAL;
+		o->multi = true;
+		if (o->opts.json && !o->opts.summary) {
+			json_begin(o, "fork", h->ts_ns, h->tgid, h->tid);
+			fprintf(o->out, ",\"child_pid\":%u}\n", f->child_tgid);
+		}
+		break;
+	}
+	case RTRACE_EV_EXEC: {
+		const struct rtrace_exec *x = data;
+
+		if (size < sizeof(*x))
+			return -EINVAL;
+		if (o->opts.json && !o->opts.summary) {
+			json_begin(o, "exec", h->ts_ns, h->tgid, h->tid);
+			fputs(",\"filename\":", o->out);
+			json_str(o->out, x->filename);
+			fputs("}\n", o->out);
+		}
+		break;
+	}
+	case RTRACE_EV_EXIT:
+		if (size < sizeof(struct rtrace_exit))
+			return -EINVAL;
+		on_exit_event(o, data);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void output_lost(struct output *o, __u64 count, __u64 ts_ns)
+{
+	if (!count)
+		return;
+	o->stats.lost += count;
+	if (o->opts.summary)
+		return;
+	if (o->held != HELD_NONE)
+		flush_held(o);
+	if (o->opts.json)
+		fprintf(o->out, "{\"type\":\"lost\",\"ts_ns\":%lld,\"count\":%llu}\n",
+			(long long)ts_ns + o->opts.wall_offset_ns, (unsigned long long)count);
+	else
+		fprintf(o->out, "--- lost %llu events (ring buffer full; see --buffer-size) ---\n",
+			(unsigned long long)count);
+}
+
+static int cmp_rows_by_time(const void *a, const void *b)
+{
+	const struct { struct count_row row; const char *name; } *x = a, *y = b;
+
+	if (x->row.ns != y->row.ns)
+		return x->row.ns < y->row.ns ? 1 : -1;
+	if (x->row.calls != y->row.calls)
+		return x->row.calls < y->row.calls ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+/* strace -c's table, then the same for functions. */
+static void print_table(struct output *o, const char *title, struct count_row *rows, size_t n,
+			bool syscalls)
+{
+	struct { struct count_row row; const char *name; } *sorted = calloc(n, sizeof(*sorted));
+	__u64 total_ns = 0, total_calls = 0, total_errors = 0;
+	size_t i, m = 0;
+	char (*names)[128] = calloc(n, 128);
+
+	if (!sorted || !names)
+		goto cleanup;
+	for (i = 0; i < n; i++) {
+		const char *module;
+
+		if (!rows[i].calls)
+			continue;
+		sorted[m].row = rows[i];
+		sorted[m].name = syscalls ? syscall_name(i, names[i], 128) : func_name(o, i, &module);
+		if (!syscalls) {
+			snprintf(names[i], 128, "%s", sorted[m].name);
+			sorted[m].name = names[i];
+		}
+		total_ns += rows[i].ns;
+		total_calls += rows[i].calls;
+		total_errors += rows[i].errors;
+		m++;
+	}
+	if (!m)
+		goto cleanup;
+	qsort(sorted, m, sizeof(*sorted), cmp_rows_by_time);
+	fprintf(o->out, "%% time     seconds  usecs/call     calls    errors %s\n", title);
+	fputs("------ ----------- ----------- --------- --------- ----------------\n", o->out);
+	for (i = 0; i < m; i++) {
+		struct count_row *r = &sorted[i].row;
+
+		fprintf(o->out, "%6.2f %11.6f %11llu %9llu ",
+			total_ns ? 100.0 * r->ns / total_ns : 0.0, r->ns / 1e9,
+			(unsigned long long)(r->ns / 1000 / r->calls), (unsigned long long)r->calls);
+		if (r->errors)
+			fprintf(o->out, "%9llu %s\n", (unsigned long long)r->errors, sorted[i].name);
+		else
+			fprintf(o->out, "%9s %s\n", "", sorted[i].name);
+	}
+	fputs("------ ----------- ----------- --------- --------- ----------------\n", o->out);
+	fprintf(o->out, "100.00 %11.6f %11llu %9llu ", total_ns / 1e9,
+		(unsigned long long)(total_ns / 1000 / total_calls), (unsigned long long)total_calls);
+	if (total_errors)
+		fprintf(o->out, "%9llu total\n", (unsigned long long)total_errors);
+	else
+		fprintf(o->out, "%9s total\n", "");
+cleanup:
+	free(names);
+	free(sorted);
+}
+
+void output_finish(struct output *o)
+{
+	size_t i;
+
+	if (o->held != HELD_NONE)
+		flush_held(o);
+	for (i = 0; i < o->nr_slots; i++)
+		if (o->tids[i].tid)
+			end_syscall(o, &o->tids[i]);
+	if (o->opts.summary) {
+		print_table(o, "syscall", o->sys_counts, RTRACE_MAX_SYSCALLS, true);
+		if (o->nr_func_counts) {
+			fputc('\n', o->out);
+			print_table(o, "function", o->func_counts, o->nr_func_counts, false);
+		}
+	}
+	fflush(o->out);
+}
+
+struct output *output_new(FILE *out, const struct output_opts *opts, func_name_fn names,
+			  void *names_ctx)
+{
+	struct output *o = calloc(1, sizeof(*o));
+
+	if (!o)
+		return NULL;
+	o->out = out;
+	o->opts = *opts;
+	o->names = names;
+	o->names_ctx = names_ctx;
+	return o;
+}
+
+void output_get_stats(const struct output *o, struct output_stats *st)
+{
+	*st = o->stats;
+}
+
+void output_free(struct output *o)
+{
+	size_t i;
+
+	if (!o)
+		return;
+	for (i = 0; i < o->nr_slots; i++)
+		free(o->tids[i].frames);
+	free(o->tids);
+	free(o->func_counts);
+	free(o);
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Turns the ordered event stream into strace-style text or JSON lines, and
+ * keeps per-thread state: the pending syscall and the stack of traced calls. */
+#ifndef RTRACE_OUTPUT_H
+#define RTRACE_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+struct func_table;
+
+struct output_opts {
+	bool json;
+	bool durations;		/* -T */
+	int timestamps;		/* -t/-tt/-ttt */
+	bool relative;		/* -r */
+	bool summary;		/* -c: count only, print a table at the end */
+	bool prefix_tids;	/* show [pid N] from the start (-f, -p with threads) */
+	__s64 wall_offset_ns;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
+};
+
+struct output;
+
+/* Function names for cookies: returns NULL for an unknown cookie. */
+typedef const char *(*func_name_fn)(void *ctx, __u64 cookie, const char **module);
+
+struct output *output_new(FILE *out, const struct output_opts *opts, func_name_fn names,
+			  void *names_ctx);
+/* Handles one record (struct rtrace_hdr first). Returns 0 or -EINVAL for a
+ * malformed record. */
+int output_event(struct output *o, const void *data, size_t size);
+/* Reports records the kernel could not deliver since the last call. */
+void output_lost(struct output *o, __u64 count, __u64 ts_ns);
+/* Ends the trace: unfinished calls are shown as such, the -c table printed. */
+void output_finish(struct output *o);
+void output_free(struct output *o);
+
+/* Totals for the exit line and tests. */
+struct output_stats {
+	__u64 records;
+	__u64 lost;
+	__u64 unmatched_returns;
+};
+void output_get_stats(const struct output *o, struct output_stats *st);
+
+#endif

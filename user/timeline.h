@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Reorders events from all CPUs into one timestamp order. The ring buffer
+ * delivers records in reservation order; stamps taken on different CPUs can
+ * be a little out of order, so events wait in a min-heap until no earlier one
+ * can still arrive. Within a thread the order is always exact.
+ */
+#ifndef RTRACE_TIMELINE_H
+#define RTRACE_TIMELINE_H
+
+#include <stddef.h>
+#include <linux/types.h>
+
+struct timeline {
+	struct timeline_item *heap;
+	size_t len, cap;
+	__u64 next_seq;
+};
+
+struct timeline_item {
+	__u64 ts;
+	__u64 seq;		/* arrival order: ties keep it */
+	void *data;
+	size_t size;
+};
+
+/* Copies the record in. Returns 0 or -ENOMEM. */
+int timeline_push(struct timeline *tl, __u64 ts, const void *data, size_t size);
+/* Pops the earliest record with ts <= up_to into *out (caller frees out->data).
+ * Returns 1 if one was popped, 0 if none is due. */
+int timeline_pop(struct timeline *tl, __u64 up_to, struct timeline_item *out);
+void timeline_free(struct timeline *tl);
+
+#endif
