@@ -24,7 +24,9 @@ ASAN_LIB_OBJS := $(patsubst $(OUTPUT)/user/%.o,$(OUTPUT)/asan/%.o,$(LIB_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(UNIT_SRCS))
 TARGET_SRCS := $(wildcard tests/targets/*.c)
-TARGET_BINS := $(patsubst tests/targets/%.c,$(OUTPUT)/targets/%,$(TARGET_SRCS))
+TARGET_CXX_SRCS := $(wildcard tests/targets/*.cc)
+TARGET_BINS := $(patsubst tests/targets/%.c,$(OUTPUT)/targets/%,$(TARGET_SRCS)) \
+	       $(patsubst tests/targets/%.cc,$(OUTPUT)/targets/%,$(TARGET_CXX_SRCS))
 
 ifeq ($(V),1)
 Q =
@@ -79,6 +81,28 @@ $(OUTPUT)/targets/%: tests/targets/%.c | $(OUTPUT)/targets
 	$(call msg,TARGET,$@)
 	$(Q)$(CC) -g -O1 -fno-omit-frame-pointer -fno-inline -fcf-protection=none -pthread $< -o $@
 
+$(OUTPUT)/targets/%: tests/targets/%.cc | $(OUTPUT)/targets
+	$(call msg,TARGET,$@)
+	$(Q)$(CXX) -g -O1 -fno-omit-frame-pointer -fno-inline $< -o $@
+
+# `make bench`: the no-op probe floor, a loader of its own.
+$(OUTPUT)/bench/floor.bpf.o: tests/bench/floor.bpf.c $(VMLINUX_H) | $(OUTPUT)
+	$(Q)mkdir -p $(OUTPUT)/bench
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -Wall -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I. -c $< -o $@
+
+$(OUTPUT)/bench/floor.skel.h: $(OUTPUT)/bench/floor.bpf.o
+	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
+
+$(OUTPUT)/bench/floor: tests/bench/floor.c $(OUTPUT)/bench/floor.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(OUTPUT)/bench $< $(LDLIBS) -o $@
+
+# uftrace's own mode needs -pg.
+$(OUTPUT)/bench/bench_work_pg: tests/targets/bench_work.c | $(OUTPUT)
+	$(Q)mkdir -p $(OUTPUT)/bench
+	$(Q)$(CC) -g -O1 -pg -fno-omit-frame-pointer $< -o $@
+
 unit: $(UNIT_BINS)
 integration: rtrace $(TARGET_BINS)
 
@@ -92,7 +116,7 @@ demo: deps
 
 bench: deps
 	$(Q)RTRACE_BENCH_DEPS=1 scripts/deps.sh
-	$(Q)$(MAKE) --no-print-directory all $(TARGET_BINS)
+	$(Q)$(MAKE) --no-print-directory all $(TARGET_BINS) $(OUTPUT)/bench/floor $(OUTPUT)/bench/bench_work_pg
 	$(Q)scripts/bench.sh
 
 vmtest: deps

@@ -6,21 +6,20 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = parent->tgid, ctgid = child->tgid, flags = 0;
+	__u64 queued;
 	struct rtrace_fork *e;
 
 	/* A new thread joins its process's entry; only new processes matter. */
-	if (ptgid == ctgid || !bpf_map_lookup_elem(&traced_tgids, &ptgid))
-		return 0;
-	if (!follow_forks)
+	if (!follow_forks || ptgid == ctgid || !tgid_traced(ptgid))
 		return 0;
 	/* The child is added before it runs, so nothing it does is missed. */
 	bpf_map_update_elem(&traced_tgids, &ctgid, &flags, BPF_ANY);
-	e = reserve_event(sizeof(*e));
+	e = reserve_event(sizeof(*e), false, &queued);
 	if (!e)
 		return 0;
 	fill_hdr(&e->hdr, RTRACE_EV_FORK, ((__u64)ptgid << 32) | parent->pid);
 	e->child_tgid = ctgid;
-	submit_event(e);
+	submit_event(e, queued);
 	return 0;
 }
 
@@ -29,17 +28,18 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
+	__u64 queued;
 	struct rtrace_exec *e;
 
-	if (!bpf_map_lookup_elem(&traced_tgids, &tgid))
+	if (!tgid_traced(tgid))
 		return 0;
-	e = reserve_event(sizeof(*e));
+	e = reserve_event(sizeof(*e), false, &queued);
 	if (!e)
 		return 0;
 	fill_hdr(&e->hdr, RTRACE_EV_EXEC, pid_tgid);
 	e->old_tid = old_pid;
 	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
-	submit_event(e);
+	submit_event(e, queued);
 	return 0;
 }
 
@@ -48,20 +48,21 @@ int BPF_PROG(sched_exit, struct task_struct *p)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
+	__u64 queued;
 	struct rtrace_exit *e;
 
-	if (!bpf_map_lookup_elem(&traced_tgids, &tgid))
+	if (!tgid_traced(tgid))
 		return 0;
 	/* signal->live reaches zero when the last thread of the group exits;
 	 * read through CO-RE since 6.1 has no group_dead argument here. */
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
 	bpf_map_delete_elem(&traced_tgids, &tgid);
-	e = reserve_event(sizeof(*e));
+	e = reserve_event(sizeof(*e), false, &queued);
 	if (!e)
 		return 0;
 	fill_hdr(&e->hdr, RTRACE_EV_EXIT, pid_tgid);
 	e->status = BPF_CORE_READ(p, exit_code);
-	submit_event(e);
+	submit_event(e, queued);
 	return 0;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Syscall enter/exit for traced processes. One record per edge: the loader
  * pairs them per thread, which keeps blocking calls visible while they block. */
-#include "common.bpf.h"
+#include "capture.bpf.h"
 
 #define NR_EXECVE	59
 #define NR_EXECVEAT	322
@@ -9,6 +9,17 @@
  * probe hit: rtrace's own artefacts, never the program's. */
 #define NR_URETPROBE	335
 #define NR_UPROBE	336
+
+#define NR_RT_SIGRETURN	15
+
+/* Threads inside rt_sigreturn: it restores the signal frame's registers, so
+ * at sys_exit orig_ax is -1, the same as for the uretprobe syscall. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u8);
+} in_sigreturn SEC(".maps");
 
 const volatile __u64 syscall_mask[RTRACE_MAX_SYSCALLS / 64] __weak;
 
@@ -22,43 +33,65 @@ static __always_inline bool syscall_wanted(long nr)
 /* Returns true if the current thread's syscalls are to be recorded. */
 static __always_inline bool traced_now(__u32 tgid, long nr)
 {
-	__u32 *flags;
-
-	if (!tracing_on)
+	if (!tracing_on || !tgid_traced(tgid))
 		return false;
-	flags = bpf_map_lookup_elem(&traced_tgids, &tgid);
-	if (!flags)
-		return false;
-	if (*flags & RTRACE_TGID_AWAIT_EXEC) {
+	if (await_exec_tgid == tgid) {
 		if (nr != NR_EXECVE && nr != NR_EXECVEAT)
 			return false;
-		*flags &= ~RTRACE_TGID_AWAIT_EXEC; /* only the child itself runs here */
+		await_exec_tgid = 0;	/* only the child itself runs here */
 	}
 	/* The uretprobe syscall rewrites the registers on its way out, leaving
 	 * orig_ax = -1 at sys_exit: no real syscall exits with a negative nr. */
 	return nr >= 0 && nr != NR_URETPROBE && nr != NR_UPROBE;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct rtrace_sys_enter *e;
+static const __u32 zero;
 
-	if (!traced_now(pid_tgid >> 32, id) || !syscall_wanted(id))
-		return 0;
-	e = reserve_event(sizeof(*e));
-	if (!e)
-		return 0;
+static __always_inline void fill_sys_enter(struct rtrace_sys_enter *e, __u64 pid_tgid,
+					   struct pt_regs *regs, long id)
+{
 	fill_hdr(&e->hdr, RTRACE_EV_SYS_ENTER, pid_tgid);
 	e->nr = id;
+	e->nr_captures = 0;
+	e->pad = 0;
 	e->args[0] = regs->di;
 	e->args[1] = regs->si;
 	e->args[2] = regs->dx;
 	e->args[3] = regs->r10;
 	e->args[4] = regs->r8;
 	e->args[5] = regs->r9;
-	submit_event(e);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 queued;
+	struct rtrace_sys_enter *e;
+
+	if (!traced_now(pid_tgid >> 32, id) || !syscall_wanted(id))
+		return 0;
+	if (id == NR_RT_SIGRETURN) {
+		__u32 tid = pid_tgid;
+		__u8 one = 1;
+
+		bpf_map_update_elem(&in_sigreturn, &tid, &one, BPF_ANY);
+	}
+	if (mask_has(capture_enter_mask, id)) {
+		struct scratch *s = bpf_map_lookup_elem(&capture_scratch, &zero);
+
+		if (!s)
+			return 0;
+		e = (void *)s->buf;
+		fill_sys_enter(e, pid_tgid, regs, id);
+		emit_with_captures(s, sizeof(*e), &e->nr_captures, id, false, regs, 0);
+		return 0;
+	}
+	e = reserve_event(sizeof(*e), true, &queued);
+	if (!e)
+		return 0;
+	fill_sys_enter(e, pid_tgid, regs, id);
+	submit_event(e, queued);
 	return 0;
 }
 
@@ -67,17 +100,45 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	long id = regs->orig_ax;
+	__u64 queued;
 	struct rtrace_sys_exit *e;
 
+	if (id < 0) {
+		__u32 tid = pid_tgid;
+
+		/* rt_sigreturn, or the uretprobe syscall's own exit */
+		if (!bpf_map_lookup_elem(&in_sigreturn, &tid))
+			return 0;
+		bpf_map_delete_elem(&in_sigreturn, &tid);
+		id = NR_RT_SIGRETURN;
+	}
 	if (!traced_now(pid_tgid >> 32, id) || !syscall_wanted(id))
 		return 0;
-	e = reserve_event(sizeof(*e));
+	/* The arguments are still in regs: the kernel has just read or written
+	 * the memory they point to, so it is resident now. */
+	if (mask_has(capture_exit_mask, id)) {
+		struct scratch *s = bpf_map_lookup_elem(&capture_scratch, &zero);
+
+		if (!s)
+			return 0;
+		e = (void *)s->buf;
+		fill_hdr(&e->hdr, RTRACE_EV_SYS_EXIT, pid_tgid);
+		e->nr = id;
+		e->ret = ret;
+		e->nr_captures = 0;
+		e->pad = 0;
+		emit_with_captures(s, sizeof(*e), &e->nr_captures, id, true, regs, ret);
+		return 0;
+	}
+	e = reserve_event(sizeof(*e), true, &queued);
 	if (!e)
 		return 0;
 	fill_hdr(&e->hdr, RTRACE_EV_SYS_EXIT, pid_tgid);
 	e->nr = id;
 	e->ret = ret;
-	submit_event(e);
+	e->nr_captures = 0;
+	e->pad = 0;
+	submit_event(e, queued);
 	return 0;
 }
 

@@ -27,11 +27,55 @@ enum rtrace_event_type {
  * its entry is shown, no frame is opened. */
 #define RTRACE_COOKIE_NORET	(1ULL << 63)
 
-/* Per-tgid filter state (value of the traced_tgids map). */
-enum rtrace_tgid_flags {
-	/* Launched child: stay silent until it calls execve, so the loader's own
-	 * fork/exec plumbing never shows and the trace starts at the exec. */
-	RTRACE_TGID_AWAIT_EXEC = 1,
+/* What BPF copies from user memory for a syscall argument, so that the
+ * loader can decode paths, buffers and structs as strace does. The loader
+ * fills one struct rtrace_syscall_spec per syscall number (map
+ * syscall_specs) from its decoding tables. */
+#define RTRACE_MAX_CAPTURES	3
+#define RTRACE_CAPTURE_MAX	4096	/* bytes per capture, at most */
+
+enum rtrace_capture_kind {
+	RTRACE_CAP_NONE = 0,
+	RTRACE_CAP_STR,		/* NUL-terminated string at args[arg] */
+	RTRACE_CAP_FIXED,	/* `size` bytes at args[arg] (a struct) */
+	RTRACE_CAP_ARGLEN,	/* args[len_arg] bytes at args[arg] (write's buffer) */
+	RTRACE_CAP_RETLEN,	/* ret bytes at args[arg], at exit (read's buffer) */
+	RTRACE_CAP_DEREF_LEN,	/* *(u32 *)args[len_arg] bytes at args[arg] (sockaddr, socklen_t *) */
+	RTRACE_CAP_STRV,	/* args[arg] is a NULL-ended char *[]: its strings packed, each
+				 * with its NUL (execve's argv) */
+	RTRACE_CAP_STRV_COUNT,	/* the same array: a __u32 count of its pointers (envp) */
+};
+
+#define RTRACE_STRV_MAX		64	/* strings of a STRV capture, at most */
+#define RTRACE_STRV_COUNT_MAX	1024	/* pointers a STRV_COUNT counts, at most */
+
+struct rtrace_capture_spec {
+	__u32 size;		/* FIXED: the size. Others: 0 = text that -s cuts, else the
+				 * bytes wanted whole (paths, sockaddrs), up to CAPTURE_MAX */
+	__u8 kind;		/* enum rtrace_capture_kind */
+	__u8 arg;		/* argument index holding the pointer */
+	__u8 len_arg;		/* argument index holding the length */
+	__u8 at_exit;		/* read at sys_exit: the kernel wrote it, or faulted it in */
+	__u8 elem_size;		/* ARGLEN/RETLEN: bytes per counted element (poll: 8); 0 = 1 */
+	__u8 pad[3];
+};
+
+struct rtrace_syscall_spec {
+	struct rtrace_capture_spec cap[RTRACE_MAX_CAPTURES];
+};
+
+/* Follows a sys_enter/sys_exit record, once per capture taken there, each
+ * padded to 8 bytes. */
+struct rtrace_capture {
+	__u16 len;		/* bytes of data that follow */
+	__u8 idx;		/* index into rtrace_syscall_spec.cap */
+	__u8 flags;		/* enum rtrace_capture_flags */
+	__u32 pad;
+};
+
+enum rtrace_capture_flags {
+	RTRACE_CAPF_FAULT = 1,	/* the memory could not be read (not resident, bad pointer) */
+	RTRACE_CAPF_TRUNC = 2,	/* there was more than the limit */
 };
 
 struct rtrace_hdr {
@@ -46,14 +90,16 @@ struct rtrace_sys_enter {
 	struct rtrace_hdr hdr;
 	__u64 args[6];
 	__u32 nr;
-	__u32 pad;
+	__u16 nr_captures;	/* struct rtrace_capture blocks that follow */
+	__u16 pad;
 };
 
 struct rtrace_sys_exit {
 	struct rtrace_hdr hdr;
 	__s64 ret;
 	__u32 nr;
-	__u32 pad;
+	__u16 nr_captures;
+	__u16 pad;
 };
 
 struct rtrace_func_entry {

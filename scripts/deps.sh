@@ -15,6 +15,8 @@ need=(
 	zlib1g-dev:/usr/include/zlib.h
 	make:/usr/bin/make
 	gcc:/usr/bin/gcc
+	g++:/usr/bin/g++                    # C++ test target (exceptions)
+	binutils:/usr/bin/objcopy           # tests build stripped/debuglink/Go-marked ELF files
 	perl:/usr/bin/prove                 # TAP harness
 	strace:/usr/bin/strace              # oracle tests
 	python3:/usr/bin/python3            # JSON checks in integration tests

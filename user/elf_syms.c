@@ -51,6 +51,7 @@ struct loader {
 	size_t nr_loads;
 	struct elf_func *funcs;
 	size_t nr_funcs, cap_funcs;
+	bool cxx_eh;			/* saw __gxx_personality_v0 */
 };
 
 static void elf_file_close(struct elf_file *f)
@@ -174,6 +175,11 @@ static int add_sym(struct loader *ld, const GElf_Sym *sym, const char *name, con
 	long long off;
 	size_t len;
 
+	/* C++ code that unwinds for exceptions names the C++ personality routine
+	 * (defined in libstdc++, imported by everything else). */
+	if (name && !strncmp(name, "__gxx_personality_v0", 20) &&
+	    (name[20] == '\0' || name[20] == '@'))
+		ld->cxx_eh = true;
 	if (type != STT_FUNC && type != STT_GNU_IFUNC)
 		return 0;
 	if (!sym->st_value || sym->st_shndx == SHN_UNDEF || !name || !*name)
@@ -610,6 +616,7 @@ int elf_syms_load_opts(const char *path, const struct elf_syms_opts *opts, struc
 	sort_dedupe(&ld);
 	syms->funcs = ld.funcs;
 	syms->nr_funcs = ld.nr_funcs;
+	syms->cxx_eh = ld.cxx_eh;
 	ld.funcs = NULL;
 	ld.nr_funcs = 0;
 	*out = syms;

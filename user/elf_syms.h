@@ -30,6 +30,7 @@ struct elf_syms {
 	struct elf_func *funcs;		/* sorted by name, then addr */
 	size_t nr_funcs;
 	bool is_go;			/* has a .go.buildinfo section */
+	bool cxx_eh;			/* C++ with exceptions: references __gxx_personality_v0 */
 	bool from_debug_file;		/* .symtab came from a separate debug file */
 	char *debug_path;		/* that debug file, or NULL */
 	unsigned short e_type;		/* ET_EXEC or ET_DYN */

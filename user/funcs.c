@@ -37,7 +37,9 @@ static bool must_skip_return(const char *name)
 struct match_ctx {
 	struct func_table *ft;
 	const char *module;
-	bool is_go;
+	bool entry_only;	/* the whole module: Go, or C++ with exceptions */
+	size_t ifuncs;		/* IFUNC resolvers matched and skipped */
+	const char *an_ifunc;
 	int err;
 };
 
@@ -48,6 +50,13 @@ static int add_func(const struct elf_func *f, void *data)
 	struct func_desc *grown;
 	size_t i;
 
+	/* An IFUNC symbol is its resolver, which runs once at relocation; the
+	 * implementation it picks is another symbol (e.g. __strlen_avx2). */
+	if (f->flags & ELF_FUNC_IFUNC) {
+		if (!m->ifuncs++)
+			m->an_ifunc = f->name;
+		return 0;
+	}
 	/* Aliases share an address: one probe per site, or each hit would show twice. */
 	for (i = 0; i < ft->nr_funcs; i++)
 		if (ft->funcs[i].module == m->module && ft->funcs[i].offset == f->offset)
@@ -66,7 +75,7 @@ static int add_func(const struct elf_func *f, void *data)
 	}
 	grown->module = m->module;
 	grown->offset = f->offset;
-	grown->no_return = m->is_go || must_skip_return(f->name);
+	grown->no_return = m->entry_only || must_skip_return(f->name);
 	ft->nr_funcs++;
 	return 0;
 }
@@ -140,18 +149,26 @@ static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, cons
 		goto cleanup;
 	}
 	mod->is_go = syms->is_go;
+	mod->cxx_eh = syms->cxx_eh;
 	m.module = mod->path;
-	m.is_go = syms->is_go;
+	m.entry_only = syms->is_go || syms->cxx_eh;
 	n = elf_syms_match(syms, glob, add_func, &m);
 	if (m.err) {
 		err = m.err;
 		goto cleanup;
 	}
-	if (n <= 0) {
-		elog("no function matches '%s' in %s", glob, mod->path);
+	if (n <= 0 || (size_t)n == m.ifuncs) {
+		if (m.ifuncs)
+			elog("'%s' in %s is an IFUNC, resolved at run time: trace its "
+			     "implementations instead (e.g. '__%s_*')", m.an_ifunc, mod->path,
+			     m.an_ifunc);
+		else
+			elog("no function matches '%s' in %s", glob, mod->path);
 		err = -ENOENT;
 		goto cleanup;
 	}
+	if (m.ifuncs)
+		vlog("skipped %zu IFUNC resolvers matching '%s' in %s", m.ifuncs, glob, mod->path);
 cleanup:
 	elf_syms_free(syms);
 	free(path);
@@ -170,10 +187,15 @@ int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, 
 		if (err)
 			return err;
 	}
-	for (i = 0; i < ft->nr_modules; i++)
+	for (i = 0; i < ft->nr_modules; i++) {
 		if (ft->modules[i].is_go)
 			elog("%s is a Go binary: tracing function entries only (return probes "
 			     "corrupt Go stacks)", ft->modules[i].path);
+		else if (ft->modules[i].cxx_eh)
+			elog("%s uses C++ exceptions: tracing function entries only (a return "
+			     "probe hides the return address from the unwinder)",
+			     ft->modules[i].path);
+	}
 	return 0;
 }
 

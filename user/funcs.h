@@ -20,6 +20,7 @@ struct func_module {
 	char *path;		/* as the target sees it */
 	char *open_path;	/* where rtrace opens it (/proc/PID/root/...) */
 	bool is_go;
+	bool cxx_eh;		/* C++ exceptions unwind through its frames */
 };
 
 struct func_table {

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "opts.h"
 #include "output.h"
+#include "sysdecode.h"
 #include "tracer.h"
 
 #define POLL_MS 10
@@ -82,6 +83,33 @@ static pid_t process_tgid(pid_t pid)
 	return tgid;
 }
 
+/* Without root, CAP_PERFMON would let us read any process: allow only what
+ * ptrace would, processes whose every uid is the caller's. Returns 0 or -EPERM. */
+static int check_may_trace(pid_t pid)
+{
+	unsigned int r, e, s, f;
+	char path[64], line[256];
+	int err = -EPERM;
+	FILE *file;
+
+	if (getuid() == 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	file = fopen(path, "re");
+	if (!file)
+		return -ESRCH;
+	while (fgets(line, sizeof(line), file))
+		if (sscanf(line, "Uid: %u %u %u %u", &r, &e, &s, &f) == 4) {
+			if (r == getuid() && e == getuid() && s == getuid() && f == getuid())
+				err = 0;
+			break;
+		}
+	fclose(file);
+	if (err)
+		elog("not permitted to trace process %d: it belongs to another user", pid);
+	return err;
+}
+
 static bool alive(pid_t pid)
 {
 	return kill(pid, 0) == 0 || errno == EPERM;
@@ -106,6 +134,7 @@ static FILE *open_output(const struct env *env)
 
 int main(int argc, char **argv)
 {
+	static struct rtrace_syscall_spec specs[RTRACE_MAX_SYSCALLS];
 	struct func_table funcs = {};
 	struct launch child = { .go_fd = -1 };
 	struct tracer tr = {};
@@ -146,6 +175,9 @@ int main(int argc, char **argv)
 	err = check_privileges();
 	if (err)
 		goto cleanup;
+	for (i = 0; i < nr_tgids; i++)
+		if (check_may_trace(tgids[i]))
+			goto cleanup;
 	if (env.nr_func_specs) {
 		err = funcs_resolve(&funcs, env.func_specs, env.nr_func_specs,
 				    env.cmd ? 0 : tgids[0], child.path);
@@ -157,6 +189,21 @@ int main(int argc, char **argv)
 	if (!out)
 		goto cleanup;
 
+	/* The child exists (held) before load: its pid is a load-time constant. */
+	if (env.cmd) {
+		err = launch_fork(&child, env.cmd);
+		if (err) {
+			elog("cannot fork: %s", strerror(-err));
+			goto cleanup;
+		}
+	}
+	if (!env.follow)
+		tr.single_tgid = env.cmd ? child.pid : nr_tgids == 1 ? tgids[0] : 0;
+	/* What BPF copies for each syscall comes from the decoder's tables. */
+	if (!env.summary) {
+		sysdecode_fill_specs(specs);
+		tr.specs = specs;
+	}
 	err = tracer_load(&tr, &env);
 	if (err)
 		goto cleanup;
@@ -165,6 +212,8 @@ int main(int argc, char **argv)
 	oopts.timestamps = env.timestamps;
 	oopts.relative = env.relative;
 	oopts.summary = env.summary;
+	oopts.string_limit = env.string_limit;
+	oopts.fd_paths = env.fd_paths;
 	oopts.prefix_tids = env.follow || nr_tgids > 1;
 	oopts.wall_offset_ns = wall_offset_ns();
 	tr.out = output_new(out, &oopts, funcs_name, &funcs);
@@ -178,15 +227,25 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	if (env.cmd) {
-		err = launch_fork(&child, env.cmd);
-		if (err) {
-			elog("cannot fork: %s", strerror(-err));
-			goto cleanup;
-		}
-		err = tracer_add_tgid(&tr, child.pid, RTRACE_TGID_AWAIT_EXEC);
+		char cwd[4096];
+
+		/* The child runs where we do. */
+		if (getcwd(cwd, sizeof(cwd)))
+			output_set_cwd(tr.out, child.pid, cwd);
+		err = tracer_add_tgid(&tr, child.pid, true);
 	} else {
-		for (i = 0; i < nr_tgids && !err; i++)
-			err = tracer_add_tgid(&tr, tgids[i], 0);
+		for (i = 0; i < nr_tgids && !err; i++) {
+			char link[64], cwd[4096];
+			ssize_t n;
+
+			snprintf(link, sizeof(link), "/proc/%d/cwd", tgids[i]);
+			n = readlink(link, cwd, sizeof(cwd) - 1);
+			if (n > 0) {
+				cwd[n] = '\0';
+				output_set_cwd(tr.out, tgids[i], cwd);
+			}
+			err = tracer_add_tgid(&tr, tgids[i], false);
+		}
 	}
 	if (err)
 		goto cleanup;

@@ -30,6 +30,8 @@ static const char usage_text[] =
 "                  %%signal %%ipc %%desc %%memory, !SET; default all\n"
 "  -o FILE         write the trace to FILE (default stderr; stdout with --json)\n"
 "  -T              show time spent in each syscall\n"
+"  -s N            show N bytes of strings and buffers (default 32)\n"
+"  -y              show the paths of file descriptors\n"
 "  -t, -tt, -ttt   prefix lines with the time of day, with microseconds, or as\n"
 "                  seconds since the epoch\n"
 "  -r              prefix lines with the time since the previous line\n"
@@ -156,11 +158,12 @@ int opts_parse(struct env *env, int argc, char **argv)
 
 	memset(env, 0, sizeof(*env));
 	env->buffer_size = RTRACE_DEFAULT_BUFFER;
+	env->string_limit = 32;
 	memset(env->syscall_mask, 0xff, sizeof(env->syscall_mask));
 	optind = 1;
 	opterr = 0;
 	/* '+': stop at the first non-option, the command to launch. */
-	while ((opt = getopt_long(argc, argv, "+:p:fx:e:o:Ttrcvh", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:p:fx:e:o:Ttrcvhs:y", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			if (add_pids(env, optarg))
@@ -197,6 +200,23 @@ int opts_parse(struct env *env, int argc, char **argv)
 			break;
 		case 'r':
 			env->relative = true;
+			break;
+		case 's': {
+			char *end;
+			long n;
+
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || n < 0 || n > RTRACE_CAPTURE_MAX - 2) {
+				elog("invalid string limit: '%s' (0 to %d)", optarg,
+				     RTRACE_CAPTURE_MAX - 2);
+				return -EINVAL;
+			}
+			env->string_limit = n;
+			break;
+		}
+		case 'y':
+			env->fd_paths = true;
 			break;
 		case 'c':
 			env->summary = true;

@@ -22,6 +22,8 @@ struct env {
 	bool relative;			/* -r */
 	bool json;
 	bool summary;			/* -c */
+	unsigned int string_limit;	/* -s: bytes of strings and buffers shown */
+	bool fd_paths;			/* -y */
 	unsigned long buffer_size;
 	int verbose;
 	char **cmd;			/* launch mode: NULL-terminated argv */

@@ -11,6 +11,7 @@
 #include "output.h"
 #include "rtrace.h"
 #include "syscalls.h"
+#include "sysdecode.h"
 
 struct frame {
 	__u64 cookie;
@@ -24,6 +25,8 @@ struct tid_state {
 	bool in_syscall;	/* enter seen, exit not yet */
 	bool unfinished;	/* the enter was printed as <unfinished ...> */
 	struct rtrace_sys_enter enter;
+	void *enter_caps;	/* capture blocks after the enter record, if any */
+	size_t enter_caps_len;
 	struct frame *frames;
 	int depth, cap;
 };
@@ -51,6 +54,11 @@ struct output {
 	struct count_row sys_counts[RTRACE_MAX_SYSCALLS];
 	struct count_row *func_counts;
 	size_t nr_func_counts;
+	struct sysdecode_opts decode;
+	struct sysdecode_fds *fds;	/* -y */
+	FILE *scratch;			/* JSON: decoded arguments, then escaped */
+	char *scratch_buf;
+	size_t scratch_size;
 };
 
 static struct tid_state *tid_find(struct output *o, __u32 tid, __u32 tgid, bool create)
@@ -147,60 +155,51 @@ static void print_prefix(struct output *o, const struct tid_state *t, __u64 ts, 
 			fputs("  ", o->out);
 }
 
-/* Raw argument: small and negative ints in decimal (AT_FDCWD is -100),
- * anything address-like in hex. */
-static void print_raw_arg(FILE *f, __u64 v)
-{
-	__s32 lo = (__s32)v;
-	__u32 hi = v >> 32;
-
-	if (lo < 0 && lo >= -4096 && (hi == 0 || hi == 0xffffffff))
-		fprintf(f, "%d", lo);
-	else if (v < 0x10000)
-		fprintf(f, "%llu", (unsigned long long)v);
-	else
-		fprintf(f, "%#llx", (unsigned long long)v);
-}
-
 static bool is_error(__s64 ret)
 {
 	return ret < 0 && ret >= -4095;
 }
 
-static void print_ret(FILE *f, __s64 ret)
+/* Fills cap[] from the capture blocks that follow a record's fixed part. */
+static void parse_captures(const void *blocks, size_t len, unsigned int n,
+			   struct sysdecode_capture cap[RTRACE_MAX_CAPTURES])
 {
-	if (is_error(ret)) {
-		const char *name = strerrorname_np(-ret), *desc = strerrordesc_np(-ret);
+	const unsigned char *p = blocks, *end = p + len;
 
-		if (name)
-			fprintf(f, "-1 %s (%s)", name, desc ? desc : "?");
-		else
-			fprintf(f, "-1 errno %lld", (long long)-ret);
-	} else if (ret < 0 || ret > 0xffffffffLL) {
-		fprintf(f, "%#llx", (unsigned long long)ret);
-	} else {
-		fprintf(f, "%lld", (long long)ret);
+	while (n-- && p && p + sizeof(struct rtrace_capture) <= end) {
+		const struct rtrace_capture *c = (const void *)p;
+		const unsigned char *data = p + sizeof(*c);
+
+		if (c->idx < RTRACE_MAX_CAPTURES && data + c->len <= end)
+			cap[c->idx] = (struct sysdecode_capture){ data, c->len, c->flags, true };
+		p = data + ((c->len + 7) & ~7U);
 	}
 }
 
-static int sys_nargs(__u32 nr)
+/* The call as the decoder sees it: the enter's arguments and captures, and
+ * the exit's result and captures when x is given. */
+static void build_call(const struct tid_state *t, const struct rtrace_sys_exit *x, size_t xsize,
+		       struct sysdecode_call *call)
 {
-	const struct syscall_info *si = syscall_info(nr);
-
-	return si ? si->nargs : 6;
+	memset(call, 0, sizeof(*call));
+	call->nr = t->enter.nr;
+	memcpy(call->args, t->enter.args, sizeof(call->args));
+	call->pid = t->tgid;
+	parse_captures(t->enter_caps, t->enter_caps_len, t->enter.nr_captures, call->cap);
+	if (x) {
+		call->has_ret = true;
+		call->ret = x->ret;
+		parse_captures(x + 1, xsize - sizeof(*x), x->nr_captures, call->cap);
+	}
 }
 
-static void print_sys_call(struct output *o, const struct rtrace_sys_enter *e)
+/* `name(args` as strace writes it. */
+static void print_sys_call(struct output *o, const struct sysdecode_call *call)
 {
 	char buf[32];
-	int i, n = sys_nargs(e->nr);
 
-	fprintf(o->out, "%s(", syscall_name(e->nr, buf, sizeof(buf)));
-	for (i = 0; i < n && i < 6; i++) {
-		if (i)
-			fputs(", ", o->out);
-		print_raw_arg(o->out, e->args[i]);
-	}
+	fprintf(o->out, "%s(", syscall_name(call->nr, buf, sizeof(buf)));
+	sysdecode_args(o->out, call, &o->decode, o->fds);
 }
 
 static void print_duration(struct output *o, __u64 ns)
@@ -219,8 +218,11 @@ static void flush_held(struct output *o)
 	o->held = HELD_NONE;
 	o->held_tid = NULL;
 	if (kind == HELD_SYSCALL) {
+		struct sysdecode_call call;
+
+		build_call(t, NULL, 0, &call);
 		print_prefix(o, t, t->enter.hdr.ts_ns, true);
-		print_sys_call(o, &t->enter);
+		print_sys_call(o, &call);
 		fputs(" <unfinished ...>\n", o->out);
 		t->unfinished = true;
 	} else if (kind == HELD_CALL) {
@@ -257,19 +259,49 @@ static void json_begin(struct output *o, const char *type, __u64 ts, __u32 tgid,
 		(long long)ts + o->opts.wall_offset_ns, tgid, tid);
 }
 
-static void json_syscall(struct output *o, struct tid_state *t, const struct rtrace_sys_enter *en,
-			 const struct rtrace_sys_exit *ex)
+static int sys_nargs(__u32 nr)
 {
+	const struct syscall_info *si = syscall_info(nr);
+
+	return si ? si->nargs : 6;
+}
+
+/* The decoded argument list as a JSON string. */
+static void json_decoded_args(struct output *o, const struct sysdecode_call *call)
+{
+	if (!o->scratch) {
+		o->scratch = open_memstream(&o->scratch_buf, &o->scratch_size);
+		if (!o->scratch)
+			return;
+	}
+	rewind(o->scratch);
+	sysdecode_args(o->scratch, call, &o->decode, o->fds);
+	fputc('\0', o->scratch);
+	fflush(o->scratch);
+	fputs(",\"args_str\":", o->out);
+	json_str(o->out, o->scratch_buf);
+}
+
+/* One record per syscall: with_enter false when its entry was not seen
+ * (it began before we attached); ex NULL when it never returned. */
+static void json_syscall(struct output *o, struct tid_state *t, bool with_enter,
+			 const struct rtrace_sys_exit *ex, size_t xsize)
+{
+	struct sysdecode_call call;
 	char buf[32];
-	__u32 nr = en ? en->nr : ex->nr;
+	__u32 nr = with_enter ? t->enter.nr : ex->nr;
 	int i, n = sys_nargs(nr);
 
-	json_begin(o, "syscall", en ? en->hdr.ts_ns : ex->hdr.ts_ns, t->tgid, t->tid);
+	json_begin(o, "syscall", with_enter ? t->enter.hdr.ts_ns : ex->hdr.ts_ns, t->tgid, t->tid);
 	fprintf(o->out, ",\"name\":\"%s\",\"nr\":%u,\"args\":[", syscall_name(nr, buf, sizeof(buf)),
 		nr);
-	for (i = 0; en && i < n && i < 6; i++)
-		fprintf(o->out, "%s%llu", i ? "," : "", (unsigned long long)en->args[i]);
+	for (i = 0; with_enter && i < n && i < 6; i++)
+		fprintf(o->out, "%s%llu", i ? "," : "", (unsigned long long)t->enter.args[i]);
 	fputc(']', o->out);
+	if (with_enter) {
+		build_call(t, ex, xsize, &call);
+		json_decoded_args(o, &call);
+	}
 	if (ex) {
 		fprintf(o->out, ",\"ret\":%lld", (long long)ex->ret);
 		if (is_error(ex->ret)) {
@@ -280,11 +312,14 @@ static void json_syscall(struct output *o, struct tid_state *t, const struct rtr
 	} else {
 		fputs(",\"ret\":null", o->out);
 	}
-	if (en && ex)
-		fprintf(o->out, ",\"dur_ns\":%llu", (unsigned long long)(ex->hdr.ts_ns - en->hdr.ts_ns));
-	if (!en)
+	if (with_enter && ex)
+		fprintf(o->out, ",\"dur_ns\":%llu",
+			(unsigned long long)(ex->hdr.ts_ns - t->enter.hdr.ts_ns));
+	if (!with_enter)
 		fputs(",\"resumed\":true", o->out);
 	fputs("}\n", o->out);
+	if (with_enter)
+		sysdecode_fds_note(o->fds, &call);
 }
 
 /* ---- events ---- */
@@ -319,6 +354,8 @@ static void count_func(struct output *o, __u64 cookie, __u64 ns)
  * or is still blocked at the end: shown as strace does, `= ?`. */
 static void end_syscall(struct output *o, struct tid_state *t)
 {
+	struct sysdecode_call call;
+
 	if (!t->in_syscall)
 		return;
 	t->in_syscall = false;
@@ -327,7 +364,7 @@ static void end_syscall(struct output *o, struct tid_state *t)
 		return;
 	}
 	if (o->opts.json) {
-		json_syscall(o, t, &t->enter, NULL);
+		json_syscall(o, t, true, NULL, 0);
 		return;
 	}
 	if (o->held_tid == t)
@@ -341,15 +378,28 @@ static void end_syscall(struct output *o, struct tid_state *t)
 		t->unfinished = false;
 		return;
 	}
+	build_call(t, NULL, 0, &call);
 	print_prefix(o, t, t->enter.hdr.ts_ns, true);
-	print_sys_call(o, &t->enter);
+	print_sys_call(o, &call);
 	fputs(") = ?\n", o->out);
 }
 
-static void on_sys_enter(struct output *o, struct tid_state *t, const struct rtrace_sys_enter *e)
+/* Keeps the enter record, with its captures, until the exit comes. */
+static void on_sys_enter(struct output *o, struct tid_state *t, const struct rtrace_sys_enter *e,
+			 size_t size)
 {
 	end_syscall(o, t);	/* an enter without exit before: it never returned */
 	t->enter = *e;
+	t->enter_caps_len = 0;
+	if (e->nr_captures && size > sizeof(*e)) {
+		void *caps = realloc(t->enter_caps, size - sizeof(*e));
+
+		if (caps) {
+			memcpy(caps, e + 1, size - sizeof(*e));
+			t->enter_caps = caps;
+			t->enter_caps_len = size - sizeof(*e);
+		}
+	}
 	t->in_syscall = true;
 	t->unfinished = false;
 	if (o->opts.summary || o->opts.json)
@@ -358,9 +408,11 @@ static void on_sys_enter(struct output *o, struct tid_state *t, const struct rtr
 	o->held_tid = t;
 }
 
-static void on_sys_exit(struct output *o, struct tid_state *t, const struct rtrace_sys_exit *e)
+static void on_sys_exit(struct output *o, struct tid_state *t, const struct rtrace_sys_exit *e,
+			size_t size)
 {
 	bool matched = t->in_syscall && t->enter.nr == e->nr;
+	struct sysdecode_call call;
 	char buf[32];
 
 	if (t->in_syscall && !matched)
@@ -371,21 +423,31 @@ static void on_sys_exit(struct output *o, struct tid_state *t, const struct rtra
 		return;
 	}
 	if (o->opts.json) {
-		json_syscall(o, t, matched ? &t->enter : NULL, e);
+		json_syscall(o, t, matched, e, size);
 		return;
 	}
+	if (matched)
+		build_call(t, e, size, &call);
 	if (matched && o->held_tid == t && o->held == HELD_SYSCALL) {
 		o->held = HELD_NONE;
 		o->held_tid = NULL;
 		print_prefix(o, t, t->enter.hdr.ts_ns, true);
-		print_sys_call(o, &t->enter);
+		print_sys_call(o, &call);
 		fputs(") = ", o->out);
 	} else {
 		/* Resumed after other output, or entered before we attached. */
 		print_prefix(o, t, e->hdr.ts_ns, true);
 		fprintf(o->out, "<... %s resumed>) = ", syscall_name(e->nr, buf, sizeof(buf)));
 	}
-	print_ret(o->out, e->ret);
+	if (matched) {
+		/* Learn first: a returned fd shows its new path (-y). */
+		sysdecode_fds_note(o->fds, &call);
+		sysdecode_ret_ex(o->out, &call, &o->decode, o->fds);
+	} else {
+		struct sysdecode_call bare = { .nr = e->nr, .has_ret = true, .ret = e->ret };
+
+		sysdecode_ret(o->out, &bare);
+	}
 	if (o->opts.durations && matched)
 		print_duration(o, e->hdr.ts_ns - t->enter.hdr.ts_ns);
 	fputc('\n', o->out);
@@ -561,6 +623,7 @@ static void on_exit_event(struct output *o, const struct rtrace_exit *e)
 		end_syscall(o, t);
 		t->depth = 0;
 	}
+	sysdecode_fds_forget(o->fds, e->hdr.tgid);
 	if (o->opts.summary)
 		return;
 	if (o->opts.json) {
@@ -609,12 +672,12 @@ int output_event(struct output *o, const void *data, size_t size)
 	case RTRACE_EV_SYS_ENTER:
 		if (size < sizeof(struct rtrace_sys_enter))
 			return -EINVAL;
-		on_sys_enter(o, t, data);
+		on_sys_enter(o, t, data, size);
 		break;
 	case RTRACE_EV_SYS_EXIT:
 		if (size < sizeof(struct rtrace_sys_exit))
 			return -EINVAL;
-		on_sys_exit(o, t, data);
+		on_sys_exit(o, t, data, size);
 		break;
 	case RTRACE_EV_FUNC_ENTRY:
 		if (size < sizeof(struct rtrace_func_entry))
@@ -632,6 +695,7 @@ int output_event(struct output *o, const void *data, size_t size)
 		if (size < sizeof(*f))
 			return -EINVAL;
 		o->multi = true;
+		sysdecode_fds_fork(o->fds, h->tgid, f->child_tgid);
 		if (o->opts.json && !o->opts.summary) {
 			json_begin(o, "fork", h->ts_ns, h->tgid, h->tid);
 			fprintf(o->out, ",\"child_pid\":%u}\n", f->child_tgid);
@@ -643,6 +707,7 @@ int output_event(struct output *o, const void *data, size_t size)
 
 		if (size < sizeof(*x))
 			return -EINVAL;
+		sysdecode_fds_exec(o->fds, h->tgid);
 		if (o->opts.json && !o->opts.summary) {
 			json_begin(o, "exec", h->ts_ns, h->tgid, h->tid);
 			fputs(",\"filename\":", o->out);
@@ -775,7 +840,21 @@ struct output *output_new(FILE *out, const struct output_opts *opts, func_name_f
 	o->opts = *opts;
 	o->names = names;
 	o->names_ctx = names_ctx;
+	o->decode.string_limit = opts->string_limit;
+	o->decode.fd_paths = opts->fd_paths;
+	if (opts->fd_paths) {
+		o->fds = sysdecode_fds_new();
+		if (!o->fds) {
+			free(o);
+			return NULL;
+		}
+	}
 	return o;
+}
+
+void output_set_cwd(struct output *o, int pid, const char *cwd)
+{
+	sysdecode_fds_set_cwd(o->fds, pid, cwd);
 }
 
 void output_get_stats(const struct output *o, struct output_stats *st)
@@ -789,8 +868,14 @@ void output_free(struct output *o)
 
 	if (!o)
 		return;
-	for (i = 0; i < o->nr_slots; i++)
+	for (i = 0; i < o->nr_slots; i++) {
 		free(o->tids[i].frames);
+		free(o->tids[i].enter_caps);
+	}
+	if (o->scratch)
+		fclose(o->scratch);
+	free(o->scratch_buf);
+	sysdecode_fds_free(o->fds);
 	free(o->tids);
 	free(o->func_counts);
 	free(o);

@@ -16,6 +16,8 @@ struct output_opts {
 	int timestamps;		/* -t/-tt/-ttt */
 	bool relative;		/* -r */
 	bool summary;		/* -c: count only, print a table at the end */
+	unsigned int string_limit;	/* -s */
+	bool fd_paths;		/* -y */
 	bool prefix_tids;	/* show [pid N] from the start (-f, -p with threads) */
 	__s64 wall_offset_ns;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
 };
@@ -35,6 +37,9 @@ void output_lost(struct output *o, __u64 count, __u64 ts_ns);
 /* Ends the trace: unfinished calls are shown as such, the -c table printed. */
 void output_finish(struct output *o);
 void output_free(struct output *o);
+
+/* -y: the cwd of a traced process when tracing starts. */
+void output_set_cwd(struct output *o, int pid, const char *cwd);
 
 /* Totals for the exit line and tests. */
 struct output_stats {

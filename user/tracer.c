@@ -1,16 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /* BPF lifecycle and the event pump. */
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/resource.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "funcs.h"
+#include "kernel_features.h"
 #include "log.h"
 #include "output.h"
 #include "rtrace.skel.h"
 #include "tracer.h"
+#include "uprobe_multi.h"
 
 /* How far behind "now" an event must be before no earlier one can still
  * arrive from another CPU. */
@@ -24,6 +30,14 @@ static __u64 boot_now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1e3 + (t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
 static unsigned long round_pow2(unsigned long v)
 {
 	unsigned long p = 4096;
@@ -31,6 +45,58 @@ static unsigned long round_pow2(unsigned long v)
 	while (p < v)
 		p <<= 1;
 	return p;
+}
+
+/* Returns whether function probes should be uprobe_multi links. Decided before load: a
+ * program loaded for them cannot attach as a perf-event uprobe, nor the other way round. */
+static bool want_uprobe_multi(void)
+{
+	const char *off = getenv("RTRACE_NO_UPROBE_MULTI");
+	const char *why = NULL;
+
+	if (off && *off && strcmp(off, "0")) {
+		vlog("RTRACE_NO_UPROBE_MULTI is set: one perf-event link per probe");
+		return false;
+	}
+	if (features_probe_uprobe_multi(&why) > 0)
+		return true;
+	vlog("%s: one perf-event link per probe", why);
+	return false;
+}
+
+/* Which syscalls capture memory at entry and at exit: a constant bitmap, so
+ * that the others never look their spec up. */
+static void set_capture_masks(struct tracer *tr)
+{
+	volatile __u64 *enter = tr->skel->rodata->capture_enter_mask;
+	volatile __u64 *exit = tr->skel->rodata->capture_exit_mask;
+	int nr, i;
+
+	if (!tr->specs)
+		return;
+	for (nr = 0; nr < RTRACE_MAX_SYSCALLS; nr++)
+		for (i = 0; i < RTRACE_MAX_CAPTURES; i++) {
+			const struct rtrace_capture_spec *cs = &tr->specs[nr].cap[i];
+
+			if (cs->kind == RTRACE_CAP_NONE)
+				continue;
+			if (cs->at_exit)
+				exit[nr / 64] |= 1ULL << (nr % 64);
+			else
+				enter[nr / 64] |= 1ULL << (nr % 64);
+		}
+}
+
+/* Returns 0 or -errno. */
+static int load_capture_specs(struct tracer *tr)
+{
+	int fd = bpf_map__fd(tr->skel->maps.syscall_specs);
+	__u32 nr;
+
+	for (nr = 0; tr->specs && nr < RTRACE_MAX_SYSCALLS; nr++)
+		if (bpf_map_update_elem(fd, &nr, &tr->specs[nr], BPF_ANY))
+			return -errno;
+	return 0;
 }
 
 int tracer_load(struct tracer *tr, const struct env *env)
@@ -45,15 +111,33 @@ int tracer_load(struct tracer *tr, const struct env *env)
 		return err;
 	}
 	tr->skel->rodata->follow_forks = env->follow;
+	tr->skel->rodata->target_tgid = tr->single_tgid;
 	memcpy((void *)tr->skel->rodata->syscall_mask, env->syscall_mask,
 	       sizeof(env->syscall_mask));
 	tr->skel->rodata->wakeup_threshold = size / 4;
+	tr->skel->rodata->buf_limit = env->string_limit;
+	tr->skel->rodata->hot_limit = size - (size / 16 > 1024 ? size / 16 : 1024);
 	err = bpf_map__set_max_entries(tr->skel->maps.events, size);
 	if (err)
 		goto fail;
 	if (size != env->buffer_size)
 		vlog("ring buffer rounded up to %lu bytes", size);
+	tr->use_multi = env->nr_func_specs && want_uprobe_multi();
+	if (tr->use_multi) {
+		/* libbpf 1.1 has no uprobe.multi sections: same programs, other attach type. */
+		err = bpf_program__set_expected_attach_type(tr->skel->progs.func_entry,
+				(enum bpf_attach_type)RTRACE_BPF_TRACE_UPROBE_MULTI);
+		if (!err)
+			err = bpf_program__set_expected_attach_type(tr->skel->progs.func_return,
+					(enum bpf_attach_type)RTRACE_BPF_TRACE_UPROBE_MULTI);
+		if (err)
+			goto fail;
+	}
+	set_capture_masks(tr);
 	err = rtrace_bpf__load(tr->skel);
+	if (err)
+		goto fail;
+	err = load_capture_specs(tr);
 	if (err)
 		goto fail;
 	return 0;
@@ -101,22 +185,59 @@ int tracer_attach_core(struct tracer *tr)
 	return 0;
 }
 
-int tracer_attach_funcs(struct tracer *tr, const struct func_table *ft, pid_t pid_filter)
+/* Returns the path rtrace opens a function's module by. */
+static const char *module_open_path(const struct func_table *ft, const char *module)
+{
+	size_t m;
+
+	for (m = 0; m < ft->nr_modules; m++)
+		if (ft->modules[m].path == module)
+			return ft->modules[m].open_path;
+	return module;
+}
+
+static __u64 func_cookie(const struct func_table *ft, size_t i)
+{
+	return i | (ft->funcs[i].no_return ? RTRACE_COOKIE_NORET : 0);
+}
+
+/* strerror() for attach errors, which include the kernel's ENOTSUPP. */
+static const char *attach_strerror(int err)
+{
+	if (err == -RTRACE_ENOTSUPP)
+		return "the kernel cannot probe that instruction";
+	return strerror(-err);
+}
+
+/* Each perf-event uprobe holds a perf event fd and a link fd: 1,000 functions need ~4,000. */
+static void raise_nofile(size_t nr_funcs)
+{
+	rlim_t need = 4 * nr_funcs + 256;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= need)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need ? need : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		vlog("cannot raise the open file limit to %llu: %s", (unsigned long long)need,
+		     strerror(errno));
+}
+
+/* The fallback before kernel 6.6: one perf-event link per function and direction. Returns 0
+ * or -errno after printing `rtrace: ...`. */
+static int attach_perf(struct tracer *tr, const struct func_table *ft, pid_t pid_filter)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts);
 	struct bpf_link *link;
 	size_t i;
 	int err;
 
+	raise_nofile(ft->nr_funcs);
 	for (i = 0; i < ft->nr_funcs; i++) {
 		const struct func_desc *f = &ft->funcs[i];
-		const char *path = f->module;
-		size_t m;
+		const char *path = module_open_path(ft, f->module);
 
-		for (m = 0; m < ft->nr_modules; m++)
-			if (ft->modules[m].path == f->module)
-				path = ft->modules[m].open_path;
-		opts.bpf_cookie = i | (f->no_return ? RTRACE_COOKIE_NORET : 0);
+		opts.bpf_cookie = func_cookie(ft, i);
 		opts.retprobe = false;
 		link = bpf_program__attach_uprobe_opts(tr->skel->progs.func_entry, pid_filter,
 						       path, f->offset, &opts);
@@ -140,14 +261,259 @@ int tracer_attach_funcs(struct tracer *tr, const struct func_table *ft, pid_t pi
 fail:
 	err = -errno;
 	elog("cannot attach a probe to %s in %s: %s", ft->funcs[i].name, ft->funcs[i].module,
-	     strerror(-err));
+	     attach_strerror(err));
 	return err;
 }
 
-int tracer_add_tgid(struct tracer *tr, pid_t tgid, __u32 flags)
+static int add_multi_fd(struct tracer *tr, int fd)
 {
-	__u32 key = tgid;
+	int *grown;
 
+	grown = realloc(tr->multi_fds, (tr->nr_multi_fds + 1) * sizeof(*grown));
+	if (!grown) {
+		close(fd);
+		return -ENOMEM;
+	}
+	tr->multi_fds = grown;
+	tr->multi_fds[tr->nr_multi_fds++] = fd;
+	return 0;
+}
+
+/* Errors that one offset the kernel cannot probe makes of a whole uprobe_multi link: an
+ * instruction uprobes refuse (ENOTSUPP), one they cannot decode (ENOEXEC), an offset past the
+ * end of the file (EINVAL). */
+static bool offset_error(int err)
+{
+	return err == -RTRACE_ENOTSUPP || err == -ENOEXEC || err == -EINVAL;
+}
+
+/* Some functions of one module, and what became of their probes. */
+struct multi_set {
+	const char *path;	/* opened by the kernel */
+	size_t *idx;		/* function table indices */
+	__u64 *offsets;
+	__u64 *cookies;
+	bool *failed;		/* the offset cannot be probed even alone */
+	int last_err;		/* why the last one failed */
+	size_t n;
+};
+
+/* Attaches probes on set->offsets[lo, lo + n) in one link if the kernel takes them all, else
+ * in halves, recursively: it refuses a whole link for one offset it cannot probe. Those
+ * refused alone are marked failed. Returns 0 or -errno for an error no split helps with. */
+static int attach_multi_range(struct tracer *tr, struct multi_set *set, int prog_fd, size_t lo,
+			      size_t n, __u32 flags, int pid)
+{
+	int fd, err;
+
+	fd = uprobe_multi_link_create(prog_fd, set->path, set->offsets + lo, set->cookies + lo, n,
+				      flags, pid);
+	if (fd >= 0)
+		return add_multi_fd(tr, fd);
+	if (!offset_error(fd))
+		return fd;
+	if (n == 1) {
+		set->failed[lo] = true;
+		set->last_err = fd;
+		return 0;
+	}
+	err = attach_multi_range(tr, set, prog_fd, lo, n / 2, flags, pid);
+	if (err)
+		return err;
+	return attach_multi_range(tr, set, prog_fd, lo + n / 2, n - n / 2, flags, pid);
+}
+
+/* Prints one warning naming the functions of module that have no probe. */
+static void warn_unprobed(const struct func_table *ft, const char *module, const size_t *idx,
+			  size_t nr_bad)
+{
+	const size_t shown = 10;
+	char *names = NULL;
+	size_t len = 0, i;
+	FILE *s;
+
+	s = open_memstream(&names, &len);
+	if (!s)
+		return;
+	for (i = 0; i < nr_bad && i < shown; i++)
+		fprintf(s, "%s%s", i ? ", " : "", ft->funcs[idx[i]].name);
+	if (nr_bad > shown)
+		fprintf(s, " and %zu more", nr_bad - shown);
+	if (!fclose(s))
+		elog("cannot probe %zu function%s in %s: %s", nr_bad, nr_bad == 1 ? "" : "s",
+		     module, names);
+	free(names);
+}
+
+/* Marks in suspect[] the functions whose first instruction the kernel will likely refuse,
+ * read from the module file. Returns how many; 0 when the file cannot be read. */
+static size_t find_suspects(const struct func_table *ft, const char *path, const size_t *idx,
+			    size_t n, bool *suspect)
+{
+	size_t nr = 0, i;
+	__u8 code[16];
+	ssize_t len;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		len = pread(fd, code, sizeof(code), ft->funcs[idx[i]].offset);
+		suspect[i] = len > 0 && uprobe_insn_suspect(code, len);
+		nr += suspect[i];
+	}
+	close(fd);
+	return nr;
+}
+
+/* Attaches the functions of one module (those of ft->funcs[first..] whose module it is) with
+ * two uprobe_multi links, entry and return, or a few more when some offsets are refused.
+ * Marks the functions it handled in done[], adds those left out to *nr_unprobed. Returns 0,
+ * or -errno after printing `rtrace: ...` when no function of the module could be probed, or
+ * on any other error. */
+static int attach_module(struct tracer *tr, const struct func_table *ft, size_t first,
+			 bool *done, int pid, size_t *nr_unprobed)
+{
+	const char *module = ft->funcs[first].module;
+	struct multi_set set = { .path = module_open_path(ft, module) };
+	size_t n = 0, nr_ret = 0, nr_bad = 0, nr_suspect, i, k;
+	size_t *bad = NULL, *ret_idx = NULL;
+	bool *suspect = NULL;
+	int err = -ENOMEM;
+
+	for (i = first; i < ft->nr_funcs; i++)
+		n += !done[i] && !strcmp(ft->funcs[i].module, module);
+	set.idx = calloc(n, sizeof(*set.idx));
+	set.offsets = calloc(n, sizeof(*set.offsets));
+	set.cookies = calloc(n, sizeof(*set.cookies));
+	set.failed = calloc(n, sizeof(*set.failed));
+	ret_idx = calloc(n, sizeof(*ret_idx));
+	bad = calloc(n, sizeof(*bad));
+	suspect = calloc(n, sizeof(*suspect));
+	if (!set.idx || !set.offsets || !set.cookies || !set.failed || !ret_idx || !bad ||
+	    !suspect)
+		goto fail;
+	/* ret_idx holds the module's functions until the returns need it. */
+	for (i = first, k = 0; i < ft->nr_funcs; i++) {
+		if (done[i] || strcmp(ft->funcs[i].module, module))
+			continue;
+		done[i] = true;
+		ret_idx[k++] = i;
+	}
+	/* Each refused offset costs a failed link, ~30-100 ms of kernel rollback: likely ones
+	 * go last, one per link, so the rest need no bisecting (libc:* 8 s -> 1 s). */
+	nr_suspect = find_suspects(ft, set.path, ret_idx, n, suspect);
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < n; i++) {
+			if (suspect[i] != (k == 1))
+				continue;
+			set.idx[set.n] = ret_idx[i];
+			set.offsets[set.n] = ft->funcs[ret_idx[i]].offset;
+			set.cookies[set.n++] = func_cookie(ft, ret_idx[i]);
+		}
+	}
+	err = 0;
+	if (n > nr_suspect)
+		err = attach_multi_range(tr, &set, bpf_program__fd(tr->skel->progs.func_entry), 0,
+					 n - nr_suspect, 0, pid);
+	for (i = n - nr_suspect; i < n && !err; i++)
+		err = attach_multi_range(tr, &set, bpf_program__fd(tr->skel->progs.func_entry), i,
+					 1, 0, pid);
+	if (err)
+		goto fail;
+	/* Returns for the entries that went in: compact the arrays in place. */
+	for (i = 0; i < n; i++) {
+		if (set.failed[i]) {
+			bad[nr_bad++] = set.idx[i];
+			continue;
+		}
+		if (ft->funcs[set.idx[i]].no_return)
+			continue;
+		set.offsets[nr_ret] = set.offsets[i];
+		set.cookies[nr_ret] = set.cookies[i];
+		set.failed[nr_ret] = false;
+		ret_idx[nr_ret++] = set.idx[i];
+	}
+	if (nr_bad == n) {
+		err = set.last_err;
+		goto fail;
+	}
+	if (nr_ret) {
+		err = attach_multi_range(tr, &set, bpf_program__fd(tr->skel->progs.func_return),
+					 0, nr_ret, RTRACE_BPF_F_UPROBE_MULTI_RETURN, pid);
+		if (err)
+			goto fail;
+		/* Not seen: a refused return after an accepted entry (one uprobe serves both). */
+		for (i = 0; i < nr_ret; i++)
+			if (set.failed[i])
+				bad[nr_bad++] = ret_idx[i];
+	}
+	if (nr_bad)
+		warn_unprobed(ft, module, bad, nr_bad);
+	*nr_unprobed += nr_bad;
+	err = 0;
+	goto cleanup;
+fail:
+	elog("cannot attach probes to %s: %s", module, attach_strerror(err));
+cleanup:
+	free(suspect);
+	free(bad);
+	free(ret_idx);
+	free(set.failed);
+	free(set.cookies);
+	free(set.offsets);
+	free(set.idx);
+	return err;
+}
+
+/* Since 6.6: one uprobe_multi link per module and direction, each detached in ~30 ms where a
+ * perf-event link takes ~110 ms per function and direction. Adds the functions left out to
+ * *nr_unprobed. Returns 0 or -errno after printing `rtrace: ...`. */
+static int attach_multi(struct tracer *tr, const struct func_table *ft, pid_t pid_filter,
+			size_t *nr_unprobed)
+{
+	bool *done;
+	size_t i;
+	int err = 0;
+
+	done = calloc(ft->nr_funcs, sizeof(*done));
+	if (!done) {
+		elog("cannot attach probes: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	for (i = 0; i < ft->nr_funcs && !err; i++)
+		if (!done[i])
+			err = attach_module(tr, ft, i, done, pid_filter < 0 ? 0 : pid_filter,
+					    nr_unprobed);
+	free(done);
+	return err;
+}
+
+int tracer_attach_funcs(struct tracer *tr, const struct func_table *ft, pid_t pid_filter)
+{
+	size_t nr_unprobed = 0;
+	struct timespec t0;
+	int err;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (tr->use_multi)
+		err = attach_multi(tr, ft, pid_filter, &nr_unprobed);
+	else
+		err = attach_perf(tr, ft, pid_filter);
+	if (!err)
+		vlog("%zu functions attached with %s in %.1f ms", ft->nr_funcs - nr_unprobed,
+		     tr->use_multi ? "uprobe_multi links" : "perf-event uprobe links",
+		     ms_since(&t0));
+	return err;
+}
+
+int tracer_add_tgid(struct tracer *tr, pid_t tgid, bool await_exec)
+{
+	__u32 key = tgid, flags = 0;
+
+	if (await_exec)
+		tr->skel->bss->await_exec_tgid = tgid;
 	if (bpf_map__update_elem(tr->skel->maps.traced_tgids, &key, sizeof(key), &flags,
 				 sizeof(flags), BPF_ANY))
 		return -errno;
@@ -245,15 +611,48 @@ int tracer_poll(struct tracer *tr, int timeout_ms, bool final)
 	return 0;
 }
 
+static void *close_fd(void *arg)
+{
+	close((int)(long)arg);
+	return NULL;
+}
+
+/* Closing a uprobe_multi link waits ~30 ms for the kernel's RCU-tasks-trace and SRCU grace
+ * periods; from threads, those waits overlap. */
+static void close_parallel(const int *fds, size_t n)
+{
+	pthread_t *threads = calloc(n, sizeof(*threads));
+	size_t i, nr_started = 0;
+
+	for (i = 0; i < n; i++) {
+		if (threads && !pthread_create(&threads[nr_started], NULL, close_fd,
+					       (void *)(long)fds[i]))
+			nr_started++;
+		else
+			close(fds[i]);
+	}
+	for (i = 0; i < nr_started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+}
+
 void tracer_detach(struct tracer *tr)
 {
-	size_t i;
+	size_t nr = tr->nr_links + tr->nr_multi_fds, i;
+	struct timespec t0;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	close_parallel(tr->multi_fds, tr->nr_multi_fds);
+	free(tr->multi_fds);
+	tr->multi_fds = NULL;
+	tr->nr_multi_fds = 0;
 	for (i = 0; i < tr->nr_links; i++)
 		bpf_link__destroy(tr->links[i]);
 	free(tr->links);
 	tr->links = NULL;
 	tr->nr_links = 0;
+	if (nr)
+		vlog("%zu links detached in %.1f ms", nr, ms_since(&t0));
 }
 
 void tracer_close(struct tracer *tr)

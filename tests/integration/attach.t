@@ -25,6 +25,15 @@ for sig in INT TERM HUP; do
 	is "$(links_left)" 0 "SIG$sig: no BPF link left behind"
 done
 
+# Even SIGKILL leaves nothing behind: links die with their file descriptors.
+"$RTRACE" -p "$loop" -x tick -o /dev/null &
+rt=$!
+sleep 1
+kill -KILL "$rt"
+wait "$rt" 2>/dev/null
+sleep 0.2
+is "$(links_left)" 0 "SIGKILL: no BPF link left behind"
+
 # The target carries on: it answers SIGUSR1 with its tick count.
 kill -USR1 "$loop"
 sleep 0.3
@@ -40,6 +49,21 @@ is "$?" 0 "rtrace exits 0 when the traced process ends"
 is "$(jsonq "$SCRATCH/end.json" "[(e['type'], e.get('signal')) for e in ev if e['type']=='exit']")" "[('exit', 'SIGTERM')]" \
    "exit record says SIGTERM"
 wait "$loop" 2>/dev/null
+
+# Not root, only CAP_BPF+CAP_PERFMON: the caller's own process can be traced.
+# (Syscalls: 6.1 also wants CAP_SYS_ADMIN for uprobe perf events.)
+setpriv --reuid=65534 --regid=65534 --clear-groups "$TARGETS/loop" > /dev/null &
+sleep 0.3
+mine=$(pgrep -n -x -u 65534 loop)
+chmod 777 "$SCRATCH"
+setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+bpf,+perfmon --ambient-caps=+bpf,+perfmon \
+	"$RTRACE" -p "$mine" -e trace=getppid --json -o "$SCRATCH/caps.json" &
+sleep 1
+kill -INT "$(pgrep -n -x -u 65534 rtrace)"
+sleep 0.5
+kill "$mine"
+[ "$(jsonq "$SCRATCH/caps.json" "sum(e.get('name')=='getppid' for e in ev)")" -ge 10 ]
+ok $? "with CAP_BPF+CAP_PERFMON only, the caller's own process is traced"
 
 # A thread id is taken as its process.
 "$TARGETS/loop" > /dev/null &

@@ -36,6 +36,11 @@ fails "unwritable output" "cannot open output file '/nonexistent/dir/x'" "$RTRAC
 fails "not root" "tracing needs root, or CAP_BPF and CAP_PERFMON" \
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$RTRACE" -- /bin/true
 
+# With CAP_BPF+CAP_PERFMON but not root: only the caller's own processes.
+CAPS=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+bpf,+perfmon --ambient-caps=+bpf,+perfmon)
+fails "pid of another user" "not permitted to trace process 1: it belongs to another user" \
+	"${CAPS[@]}" "$RTRACE" -p 1
+
 # The program is never started when rtrace gives up: no fib process ran.
 before=$(pgrep -c -x fib)
 "$RTRACE" -x no_such_fn -- "$TARGETS/fib" 30 2>/dev/null

@@ -41,7 +41,7 @@ like "$(jsonq "$SCRATCH/demo.json" "[e['module'] for e in ev if e['type']=='call
 
 # Text: nesting by indentation, leaf calls folded.
 "$RTRACE" -x read_config -x report -x 'libc:snprintf' -e trace=write -o "$SCRATCH/demo.txt" -- "$TARGETS/demo" > /dev/null
-like "$(cat "$SCRATCH/demo.txt")" $'report\\(\\) \\{\n  snprintf\\(\\) = 10 <[0-9.]+>\n  write\\(1, 0x[0-9a-f]+, 10\\) = 10\n\\} report = 10 <[0-9.]+>' \
+like "$(cat "$SCRATCH/demo.txt")" $'report\\(\\) \\{\n  snprintf\\(\\) = 10 <[0-9.]+>\n  write\\(1, "result: 3\\\\n", 10\\) = 10\n\\} report = 10 <[0-9.]+>' \
      "text nesting and folding"
 
 # longjmp out of outer/middle/inner: after() is back at depth 0.
@@ -61,5 +61,39 @@ is "$(jsonq "$SCRATCH/thr.json" "len({e['tid'] for e in ev if e['type']=='call'}
    "calls come from the 4 worker threads"
 is "$(jsonq "$SCRATCH/thr.json" "(lambda d: all(d.setdefault(e['tid'], []).append(e['type']) or True for e in ev if e['type'] in ('call','syscall','return')) and all(v == ['call','syscall','return']*25 for v in d.values()))({})")" True \
    "per thread: call, getppid, return, 25 times"
+# A signal handler's calls nest inside the call it interrupted; rt_sigreturn
+# (whose exit looks like the uretprobe syscall's) is still shown, with its result.
+"$RTRACE" --json -x busy -x handler_work -x after -e trace=tgkill,rt_sigreturn \
+	-o "$SCRATCH/sig.json" -- "$TARGETS/signals"
+is "$?" 0 "signals target exits 0"
+is "$(jsonq "$SCRATCH/sig.json" "' '.join('%s:%s@%s' % (e['type'][0], e['name'], e.get('depth', '')) for e in ev if e['type'] in ('call','return','syscall'))")" \
+   "c:busy@0 s:tgkill@ c:handler_work@1 r:handler_work@1 s:rt_sigreturn@ r:busy@0 c:after@0 r:after@0" \
+   "handler nests inside busy; after() back at depth 0"
+is "$(jsonq "$SCRATCH/sig.json" "[e['ret'] is not None for e in ev if e.get('name')=='rt_sigreturn']")" "[True]" \
+   "rt_sigreturn has its exit"
+
+# C++ exceptions unwind through traced frames: entry probes only, and the
+# program still catches its exception.
+"$RTRACE" --json -x '*thrower*' -x '*middle*' -x '*catcher*' -x '*after*' -e trace=none \
+	-o "$SCRATCH/cxx.json" -- "$TARGETS/exceptions" > "$SCRATCH/cxx.out" 2> "$SCRATCH/cxx.err"
+is "$?" 0 "C++ program exits 0 with its functions traced"
+is "$(cat "$SCRATCH/cxx.out")" "caught -1 after -2" "the exception is caught as without tracing"
+like "$(cat "$SCRATCH/cxx.err")" "uses C\+\+ exceptions: tracing function entries only" "says why returns are off"
+is "$(jsonq "$SCRATCH/cxx.json" "[(e['name'], e['returns']) for e in ev if e['type']=='call']")" \
+   "[('_Z7catcheri', False), ('_Z6middlei', False), ('_Z7throweri', False), ('_Z5afteri', False)]" \
+   "entries in order, marked without returns"
+
+# Go binaries: entry probes only (a Go-marked copy of fib stands in for Go).
+objcopy --add-section .go.buildinfo=/dev/null "$TARGETS/fib" "$SCRATCH/gofib"
+"$RTRACE" --json -x fib -e trace=none -o "$SCRATCH/go.json" -- "$SCRATCH/gofib" 5 > /dev/null 2> "$SCRATCH/go.err"
+is "$?" 0 "Go-marked binary runs"
+like "$(cat "$SCRATCH/go.err")" "is a Go binary: tracing function entries only" "says Go returns are off"
+is "$(jsonq "$SCRATCH/go.json" "sum(e['type']=='call' and e['returns'] is False for e in ev), sum(e['type']=='return' for e in ev)")" \
+   "(15, 0)" "fib(5): 15 entries, no returns"
+
+# An IFUNC symbol is refused with a hint; its implementations work.
+"$RTRACE" -x 'libc:strlen' -- /bin/true 2> "$SCRATCH/ifunc.err"
+is "$?" 1 "an IFUNC-only spec is an error"
+like "$(cat "$SCRATCH/ifunc.err")" "^rtrace: 'strlen' in .*libc\.so\.6 is an IFUNC" "and says so"
 is "$(links_left)" 0 "no BPF link left behind"
 done_testing

@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
-/* argv[1] getppid syscalls as fast as possible: overflow accounting. */
+/* spin N [wait]: N getppid syscalls as fast as possible (overflow accounting).
+ * With "wait", first read one byte from stdin, so a test can stall the
+ * tracer before the burst. */
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
 {
 	long i, n = argc > 1 ? atol(argv[1]) : 100000;
+	char go;
 
+	if (argc > 2 && !strcmp(argv[2], "wait") && read(0, &go, 1) != 1)
+		return 1;
 	for (i = 0; i < n; i++)
 		syscall(SYS_getppid);
 	return 0;

@@ -18,7 +18,8 @@
 
 #define LIBC "/lib/x86_64-linux-gnu/libc.so.6"
 
-static char tmp[] = "/tmp/rtrace-elfsyms-XXXXXX";
+/* the scratch directory, symlinks resolved (the code under test reports canonical paths) */
+static char tmp[256];
 
 static const char prog_src[] =
 	"int alpha(int x) { return x + 1; }\n"
@@ -455,7 +456,7 @@ static void check_no_debug(const char *file, const char *debug_dir, const char *
 
 static void test_debuglink(void)
 {
-	char nodbg[PATH_MAX], root[PATH_MAX], want[PATH_MAX + 64];
+	char nodbg[PATH_MAX], root[PATH_MAX], want[2 * PATH_MAX];
 	struct elf_syms_opts opts = { .no_debug_file = true };
 	struct elf_syms *s = NULL;
 
@@ -616,9 +617,13 @@ static bool build_fixtures(void)
 
 int main(void)
 {
-	if (!mkdtemp(tmp)) {
-		printf("1..0 # SKIP mkdtemp: %s\n", strerror(errno));
-		return 4;
+	char tmpl[] = "/tmp/rtrace-elfsyms-XXXXXX", real[PATH_MAX];
+
+	if (!mkdtemp(tmpl) || !realpath(tmpl, real) ||
+	    snprintf(tmp, sizeof(tmp), "%s", real) >= (int)sizeof(tmp)) {
+		printf("# mkdtemp: %s\n", strerror(errno));
+		CHECK(false, "make a scratch directory");
+		return tap_done();
 	}
 	if (CHECK(build_fixtures(), "build fixtures with cc in %s", tmp)) {
 		test_errors();

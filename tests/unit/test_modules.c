@@ -17,7 +17,8 @@
 
 #define LIBC "/lib/x86_64-linux-gnu/libc.so.6"
 
-static char tmp[] = "/tmp/rtrace-modules-XXXXXX";
+/* the scratch directory, symlinks resolved (the code under test reports canonical paths) */
+static char tmp[256];
 
 /* libmfix.so.1 (a symlink to libmfix.so.1.0) in sub/ needs libmdep.so.1 in dep/ */
 static const char mfix_src[] = "int mdep(int x);\nint mfix(int x) { return mdep(x) + 1; }\n";
@@ -549,11 +550,14 @@ static bool build_fixtures(void)
 
 int main(void)
 {
+	char tmpl[] = "/tmp/rtrace-modules-XXXXXX", real[PATH_MAX];
+
 	test_spec_split();
 	test_name_matches();
-	if (!mkdtemp(tmp)) {
+	if (!mkdtemp(tmpl) || !realpath(tmpl, real) ||
+	    snprintf(tmp, sizeof(tmp), "%s", real) >= (int)sizeof(tmp)) {
 		printf("# mkdtemp: %s\n", strerror(errno));
-		CHECK(false, "mkdtemp");
+		CHECK(false, "make a scratch directory");
 		return tap_done();
 	}
 	if (CHECK(build_fixtures(), "build fixtures with cc in %s", tmp)) {

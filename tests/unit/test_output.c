@@ -99,7 +99,7 @@ int main(void)
 	sys_exit(100, 4000, 0, -4);
 	CHECK_STR(finish(),
 		  "close(3) = 0\n"
-		  "[pid   100] read(0, 0, 0 <unfinished ...>\n"
+		  "[pid   100] read(0, NULL, 0 <unfinished ...>\n"
 		  "[pid   101] getpid() = 100\n"
 		  "[pid   100] <... read resumed>) = -1 EINTR (Interrupted system call)\n",
 		  "whole line, then unfinished/resumed across threads");
@@ -164,7 +164,8 @@ int main(void)
 		  "{\"type\":\"call\",\"ts_ns\":1000,\"pid\":100,\"tid\":100,\"name\":\"outer\","
 		  "\"module\":\"/bin/prog\",\"depth\":0}\n"
 		  "{\"type\":\"syscall\",\"ts_ns\":1100,\"pid\":100,\"tid\":100,\"name\":\"open\","
-		  "\"nr\":2,\"args\":[16,0,0],\"ret\":-2,\"errno\":\"ENOENT\",\"dur_ns\":200}\n"
+		  "\"nr\":2,\"args\":[16,0,0],\"args_str\":\"0x10, O_RDONLY\",\"ret\":-2,"
+		  "\"errno\":\"ENOENT\",\"dur_ns\":200}\n"
 		  "{\"type\":\"return\",\"ts_ns\":2000,\"pid\":100,\"tid\":100,\"name\":\"outer\","
 		  "\"ret\":42,\"dur_ns\":1000,\"depth\":0}\n"
 		  "{\"type\":\"lost\",\"ts_ns\":2500,\"count\":5}\n"
@@ -181,6 +182,34 @@ int main(void)
 	output_event(o, &ex, sizeof(ex));
 	CHECK_STR(finish(), "exit_group(3) = ?\n+++ exited with 3 +++\n", "exit_group = ?");
 	free(buf);
+
+	/* A path captured at exit decodes in the line, as strace prints it. */
+	{
+		struct {
+			struct rtrace_sys_exit x;
+			struct rtrace_capture c;
+			char path[16];
+		} rec = {};
+
+		struct rtrace_sys_enter en = {};
+
+		start(false);
+		hdr(&en.hdr, RTRACE_EV_SYS_ENTER, 100, 1000);
+		en.nr = 257;
+		en.args[0] = (__u64)-100;
+		en.args[1] = 0x1000;
+		output_event(o, &en, sizeof(en));
+		hdr(&rec.x.hdr, RTRACE_EV_SYS_EXIT, 100, 2000);
+		rec.x.nr = 257;
+		rec.x.ret = 3;
+		rec.x.nr_captures = 1;
+		rec.c.len = 6;
+		memcpy(rec.path, "/etc/x", 6);
+		output_event(o, &rec, sizeof(rec));
+		CHECK_STR(finish(), "openat(AT_FDCWD, \"/etc/x\", O_RDONLY) = 3\n",
+			  "captured path decoded");
+		free(buf);
+	}
 
 	/* -c: counts only. */
 	{

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Copying syscall argument memory (paths, buffers, structs) into records, as
+ * the loader's decoding tables ask (map syscall_specs). Records with captures
+ * are built in a per-CPU scratch buffer and sent with bpf_ringbuf_output,
+ * which takes a variable length; plain records keep the reserve fast path. */
+#ifndef RTRACE_CAPTURE_BPF_H
+#define RTRACE_CAPTURE_BPF_H
+
+#include "common.bpf.h"
+
+#define SLOT_MAX	(RTRACE_CAPTURE_MAX + sizeof(struct rtrace_capture))
+/* Offsets are masked to this (a power of two above every legal offset) so the
+ * verifier can bound them; the scratch buffer has a slot of slack past it. */
+#define OFF_MASK	16383
+#define SCRATCH_SIZE	(OFF_MASK + 1 + SLOT_MAX)
+
+struct scratch {
+	__u8 buf[SCRATCH_SIZE];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} capture_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RTRACE_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct rtrace_syscall_spec);
+} syscall_specs SEC(".maps");
+
+/* Syscalls with a capture at entry / at exit: skips the spec lookup for the rest. */
+const volatile __u64 capture_enter_mask[RTRACE_MAX_SYSCALLS / 64];
+const volatile __u64 capture_exit_mask[RTRACE_MAX_SYSCALLS / 64];
+/* Byte limits: strings (paths are shown whole, as strace does) and buffers (-s). */
+const volatile __u32 str_limit = 4096;
+const volatile __u32 buf_limit = 32;
+
+static __always_inline bool mask_has(const volatile __u64 *mask, long nr)
+{
+	if (nr < 0 || nr >= RTRACE_MAX_SYSCALLS)
+		return false;
+	return mask[(nr >> 6) & (RTRACE_MAX_SYSCALLS / 64 - 1)] & (1ULL << (nr & 63));
+}
+
+static __always_inline __u64 reg_arg(struct pt_regs *regs, int i)
+{
+	switch (i) {
+	case 0: return regs->di;
+	case 1: return regs->si;
+	case 2: return regs->dx;
+	case 3: return regs->r10;
+	case 4: return regs->r8;
+	default: return regs->r9;
+	}
+}
+
+struct strv_ctx {
+	__u64 ptr;		/* the char *[] */
+	__u32 dst;		/* where its strings go in the scratch buffer */
+	__u32 per;		/* bytes per string, at most */
+	__u32 used;		/* bytes written, or pointers counted */
+	__u8 flags;
+	bool count_only;
+};
+
+static const __u32 zero_key;
+
+/* One element of a NULL-ended char *[]: bpf_loop callback, so the verifier
+ * checks it once rather than once per iteration. Returns 1 to stop. */
+static long strv_step(__u32 i, void *data)
+{
+	struct strv_ctx *x = data;
+	struct scratch *s;
+	__u64 p = 0;
+	long n;
+
+	if (bpf_probe_read_user(&p, sizeof(p), (void *)(x->ptr + (__u64)i * sizeof(p)))) {
+		x->flags |= RTRACE_CAPF_FAULT;
+		return 1;
+	}
+	if (!p)
+		return 1;
+	if (x->count_only) {
+		x->used++;
+		return 0;
+	}
+	s = bpf_map_lookup_elem(&capture_scratch, &zero_key);
+	if (!s)
+		return 1;
+	if (x->used + x->per > RTRACE_CAPTURE_MAX) {
+		x->flags |= RTRACE_CAPF_TRUNC;
+		return 1;
+	}
+	n = bpf_probe_read_user_str(&s->buf[(x->dst + x->used) & OFF_MASK], x->per & 511,
+				    (void *)p);
+	if (n <= 0) {
+		s->buf[(x->dst + x->used) & OFF_MASK] = 0;	/* unreadable: empty */
+		n = 1;
+	}
+	x->used += n;
+	return 0;
+}
+
+/* Packs the strings of a NULL-ended char *[] at dst (each with its NUL), or
+ * only counts them. Returns the bytes used, or the count. */
+static __always_inline __u32 take_strv(__u32 dst, __u64 ptr, __u32 per, bool count_only,
+				       __u8 *flags)
+{
+	struct strv_ctx x = { .ptr = ptr, .dst = dst, .per = per, .count_only = count_only };
+	__u32 max = count_only ? RTRACE_STRV_COUNT_MAX : RTRACE_STRV_MAX;
+
+	if (bpf_loop(max, strv_step, &x, 0) == max)
+		x.flags |= RTRACE_CAPF_TRUNC;
+	*flags |= x.flags;
+	return x.used;
+}
+
+/* Takes capture idx of spec into the scratch buffer at *off. Returns 1 if it
+ * wrote a block. Lengths: `size` when set (data shown whole), else -s based. */
+static __always_inline int take_capture(struct scratch *s, __u32 *off, int idx,
+					const struct rtrace_capture_spec *cs, struct pt_regs *regs,
+					long ret)
+{
+	__u32 o = *off & OFF_MASK, data = (o + sizeof(struct rtrace_capture)) & OFF_MASK, lim;
+	struct rtrace_capture *c;
+	__u64 ptr, want = 0;
+	__u32 len32, count;
+	__u8 flags = 0;
+	long n = 0;
+
+	if (cs->kind == RTRACE_CAP_NONE)
+		return 0;
+	ptr = reg_arg(regs, cs->arg);
+	c = (void *)&s->buf[o];
+	c->idx = idx;
+	c->pad = 0;
+	c->len = 0;
+	if (!ptr) {
+		flags = RTRACE_CAPF_FAULT;
+		goto done;
+	}
+	/* Text cut by -s is read 2 bytes longer, so a cut shows as a cut. */
+	lim = cs->size ?: buf_limit + 2;
+	if (lim > RTRACE_CAPTURE_MAX)
+		lim = RTRACE_CAPTURE_MAX;
+	switch (cs->kind) {
+	case RTRACE_CAP_STR:
+		n = bpf_probe_read_user_str(&s->buf[data], lim, (void *)ptr);
+		if (n < 0) {
+			flags = RTRACE_CAPF_FAULT;
+			goto done;
+		}
+		if (n > 0)
+			n--;	/* keep the NUL out of the length */
+		if ((__u32)n + 1 >= lim)
+			flags = RTRACE_CAPF_TRUNC;
+		c->len = n;
+		goto done;
+	case RTRACE_CAP_STRV:
+		c->len = take_strv(data, ptr, lim > 256 ? 256 : lim, false, &flags);
+		goto done;
+	case RTRACE_CAP_STRV_COUNT:
+		count = take_strv(data, ptr, 0, true, &flags);
+		*(__u32 *)&s->buf[data] = count;
+		c->len = sizeof(count);
+		goto done;
+	case RTRACE_CAP_FIXED:
+		want = cs->size;
+		break;
+	case RTRACE_CAP_ARGLEN:
+		want = reg_arg(regs, cs->len_arg) * (cs->elem_size ?: 1);
+		break;
+	case RTRACE_CAP_RETLEN:
+		want = ret > 0 ? ret * (cs->elem_size ?: 1) : 0;
+		break;
+	case RTRACE_CAP_DEREF_LEN:
+		len32 = 0;
+		bpf_probe_read_user(&len32, sizeof(len32), (void *)reg_arg(regs, cs->len_arg));
+		want = len32;
+		break;
+	default:
+		return 0;
+	}
+	if (want > lim) {
+		want = lim;
+		flags = RTRACE_CAPF_TRUNC;
+	}
+	if (want) {
+		want &= RTRACE_CAPTURE_MAX * 2 - 1;
+		if (want > RTRACE_CAPTURE_MAX)
+			want = RTRACE_CAPTURE_MAX;
+		if (bpf_probe_read_user(&s->buf[data], want, (void *)ptr)) {
+			flags = RTRACE_CAPF_FAULT;
+			want = 0;
+		}
+	}
+	c->len = want;
+done:
+	c->flags = flags;
+	*off = o + sizeof(*c) + ((c->len + 7) & ~7U);
+	return 1;
+}
+
+/* Sends the record at the start of the scratch buffer (hdr_size bytes, its
+ * nr_captures field at nr_caps_off) with the captures of this stage. */
+static __always_inline void emit_with_captures(struct scratch *s, __u32 hdr_size,
+					       __u16 *nr_caps, long nr, bool at_exit,
+					       struct pt_regs *regs, long ret)
+{
+	struct rtrace_syscall_spec *spec;
+	__u32 key = nr, off = hdr_size;
+	__u64 queued;
+	int i;
+
+	spec = bpf_map_lookup_elem(&syscall_specs, &key);
+	if (spec) {
+#pragma unroll
+		for (i = 0; i < RTRACE_MAX_CAPTURES; i++)
+			if (spec->cap[i].at_exit == at_exit)
+				*nr_caps += take_capture(s, &off, i, &spec->cap[i], regs, ret);
+	}
+	off &= OFF_MASK;
+	queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	if (off < 8 || queued + off > hot_limit ||
+	    bpf_ringbuf_output(&events, s->buf, off,
+			       queued >= wakeup_threshold ? BPF_RB_FORCE_WAKEUP
+							  : BPF_RB_NO_WAKEUP))
+		__sync_fetch_and_add(&lost_events, 1);
+}
+
+#endif

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# `make bench`: what tracing costs the traced program, per function call and
+# per syscall, for rtrace and the tools people use today, in one run on one
+# workload. The workload times its own loop (ns per iteration); each figure is
+# the median of RUNS runs. Overheads are over the untraced run; "x floor" is
+# the overhead divided by that of probes that do nothing.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-5}
+CALLS=${CALLS:-200000}
+SYSCALLS=${SYSCALLS:-500000}
+W=build/targets/bench_work
+WPG=build/bench/bench_work_pg
+FLOOR=build/bench/floor
+TMP=$(mktemp -d /tmp/rtrace-bench.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
+
+# median_ns CMD...: runs CMD RUNS times, prints the median ns/iter it reported.
+median_ns() {
+	local i out
+	for ((i = 0; i < RUNS; i++)); do
+		out=$("$@" 2>&1 >/dev/null | sed -n 's/.*bench_work: \([0-9.]*\) ns\/iter.*/\1/p' | tail -1)
+		echo "${out:-nan}"
+	done | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+declare -A NS
+row() {	# row LABEL NS BASE FLOOR_OVERHEAD
+	awk -v l="$1" -v ns="$2" -v base="$3" -v fl="$4" 'BEGIN {
+		ov = ns - base
+		printf "  %-34s %10.1f ns %+10.1f ns", l, ns, ov
+		if (fl > 0) printf "  %6.2fx floor", ov / fl
+		printf "\n" }'
+}
+
+echo "rtrace bench: kernel $(uname -r), $(nproc) CPUs, median of $RUNS runs"
+echo
+echo "Per function call ($CALLS calls of work(), entry + return, written to a file)"
+base=$(median_ns $W calls $CALLS)
+floor=$(median_ns $FLOOR func work $W calls $CALLS)
+fl=$(awk -v a="$floor" -v b="$base" 'BEGIN { print a - b }')
+row "untraced" "$base" "$base" 0
+row "no-op uprobe+uretprobe (floor)" "$floor" "$base" "$fl"
+NS[fn_text]=$(median_ns ./rtrace -x work -e trace=none -o $TMP/o.txt -- $W calls $CALLS)
+row "rtrace -x work" "${NS[fn_text]}" "$base" "$fl"
+NS[fn_json]=$(median_ns ./rtrace --json -x work -e trace=none -o $TMP/o.json -- $W calls $CALLS)
+row "rtrace --json -x work" "${NS[fn_json]}" "$base" "$fl"
+if command -v bpftrace >/dev/null; then
+	NS[fn_bt]=$(median_ns bpftrace -q -o $TMP/bt.txt -e "uprobe:$W:work { printf(\"%d work\n\", tid); } uretprobe:$W:work { printf(\"%d ret %d\n\", tid, retval); }" -c "$W calls $CALLS")
+	row "bpftrace uprobe+uretprobe printf" "${NS[fn_bt]}" "$base" "$fl"
+fi
+if command -v ltrace >/dev/null; then
+	NS[fn_lt]=$(RUNS=1 median_ns ltrace -x work -o $TMP/lt.txt $W calls $((CALLS / 10)))
+	row "ltrace -x work (1 run, calls/10)" "${NS[fn_lt]}" "$base" "$fl"
+fi
+if command -v uftrace >/dev/null; then
+	basepg=$(median_ns $WPG calls $CALLS)
+	NS[fn_uf]=$(median_ns uftrace record -d $TMP/uf.data $WPG calls $CALLS)
+	row "uftrace record (-pg build)" "${NS[fn_uf]}" "$basepg" "$fl"
+fi
+
+echo
+echo "Per syscall ($SYSCALLS getppid, enter + exit, written to a file)"
+base=$(median_ns $W syscalls $SYSCALLS)
+floor=$(median_ns $FLOOR sys $W syscalls $SYSCALLS)
+fl=$(awk -v a="$floor" -v b="$base" 'BEGIN { print a - b }')
+row "untraced" "$base" "$base" 0
+row "no-op tp_btf enter+exit (floor)" "$floor" "$base" "$fl"
+NS[sys_none]=$(median_ns ./rtrace -e trace=none -o $TMP/n.txt -- $W syscalls $SYSCALLS)
+row "rtrace -e trace=none (filtered)" "${NS[sys_none]}" "$base" "$fl"
+NS[sys_text]=$(median_ns ./rtrace -o $TMP/s.txt -- $W syscalls $SYSCALLS)
+row "rtrace" "${NS[sys_text]}" "$base" "$fl"
+NS[sys_json]=$(median_ns ./rtrace --json -o $TMP/s.json -- $W syscalls $SYSCALLS)
+row "rtrace --json" "${NS[sys_json]}" "$base" "$fl"
+NS[sys_st]=$(RUNS=1 median_ns strace -f -o $TMP/st.txt $W syscalls $((SYSCALLS / 10)))
+row "strace -f (1 run, syscalls/10)" "${NS[sys_st]}" "$base" "$fl"
+if command -v bpftrace >/dev/null; then
+	NS[sys_bt]=$(median_ns bpftrace -q -o $TMP/bts.txt -e 'tracepoint:raw_syscalls:sys_enter /pid == cpid/ { printf("%d %d\n", tid, args->id); } tracepoint:raw_syscalls:sys_exit /pid == cpid/ { printf("%d = %d\n", tid, args->ret); }' -c "$W syscalls $SYSCALLS")
+	row "bpftrace raw_syscalls printf" "${NS[sys_bt]}" "$base" "$fl"
+fi
+
+echo
+echo "Throughput and fixed costs"
+n=2000000
+start=$(date +%s.%N)
+./rtrace -v --json -o $TMP/tp.json -- $W syscalls $n 2> $TMP/tp.err
+end=$(date +%s.%N)
+read -r delivered lost <<< "$(sed -n 's/^rtrace: \([0-9]*\) events delivered, \([0-9]*\) lost$/\1 \2/p' $TMP/tp.err)"
+awk -v d="$delivered" -v l="$lost" -v s="$start" -v e="$end" -v sz="$(stat -c %s $TMP/tp.json)" 'BEGIN {
+	printf "  %-34s %d events in %.2f s = %.2f M events/s, %d lost, %.0f MB JSON\n",
+	       "--json to a file", d, e - s, d / (e - s) / 1e6, l, sz / 1e6 }'
+t() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
+tt=$(for i in 1 2 3 4 5; do t ./rtrace -e trace=none -- /bin/true; done | sort -n | sed -n 3p)
+echo "  rtrace -e trace=none -- /bin/true   ${tt} ms (start-up + exit, median of 5)"
+nf=$(./rtrace -v -x 'libc:str*' -e trace=none -- /bin/true 2>&1 | sed -n 's/^rtrace: \([0-9]*\) functions to trace$/\1/p')
+ta=$(t ./rtrace -x 'libc:str*' -e trace=none -- /bin/true)
+echo "  rtrace -x 'libc:str*' -- /bin/true  ${ta} ms (${nf} functions attached and detached)"
+if command -v bpftrace >/dev/null; then
+	tb=$(t timeout 120 bpftrace -e 'uprobe:libc:str* {}' -c /bin/true)
+	echo "  bpftrace 'uprobe:libc:str*' -c /bin/true  ${tb} ms"
+fi

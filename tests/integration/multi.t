@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Function probes as uprobe_multi links (kernel >= 6.6): fast attach and detach of
+# hundreds of functions, exact counts, refused instructions left out with a warning;
+# and the per-probe perf-event links that older kernels get, forced by RTRACE_NO_UPROBE_MULTI.
+source "$(dirname "$0")/lib.sh"
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+progs_left() { bpftool prog show 2>/dev/null | grep -c -E 'func_entry|func_return' || true; }
+# count FILE NAMES-REGEX TYPE: records of TYPE whose name matches.
+count() {
+	jsonq "$1" "sum(e['type']=='$3' and bool(__import__('re').fullmatch(r'$2', e['name'])) for e in ev)"
+}
+
+"$RTRACE" -v --json -x fib -o "$SCRATCH/fib.json" -- "$TARGETS/fib" 10 > /dev/null 2> "$SCRATCH/fib.err"
+is "$?" 0 "fib exits 0"
+# Only a kernel without uprobe_multi skips its checks: any other failure shows.
+have_multi=1
+grep -q 'attached with perf-event uprobe links' "$SCRATCH/fib.err" && have_multi=0
+like "$(cat "$SCRATCH/fib.err")" 'rtrace: 1 functions attached with (uprobe_multi|perf-event uprobe) links in [0-9.]+ ms' \
+     "-v says which attach path it used"
+
+if [ $have_multi = 1 ]; then
+	is "$(jsonq "$SCRATCH/fib.json" "sum(e['type']=='call' for e in ev), sum(e['type']=='return' for e in ev)")" \
+	   "(177, 177)" "multi: fib(10) makes 177 calls and 177 returns"
+	is "$(jsonq "$SCRATCH/fib.json" "max(e['depth'] for e in ev if e['type']=='call')")" 9 "multi: max depth 9"
+
+	# Hundreds of libc functions: attach, run, detach well under 2 s; exact counts.
+	# strtol has aliases at its offset (strtoimax, strtoq): the table keeps one name.
+	t0=$(now_ms)
+	"$RTRACE" -v --json -e trace=none -x 'libc:str*' -o "$SCRATCH/str.json" -- "$TARGETS/multi" 7 \
+		2> "$SCRATCH/str.err"
+	status=$?
+	t1=$(now_ms)
+	is "$status" 0 "libc:str* on the target: exits 0"
+	nfuncs=$(grep -oP '^rtrace: \K[0-9]+(?= functions to trace)' "$SCRATCH/str.err")
+	[ "${nfuncs:-0}" -ge 50 ]; ok $? "libc:str* is dozens of functions (${nfuncs:-?})"
+	[ $((t1 - t0)) -lt 2000 ]; ok $? "libc:str*: attach, run and detach in under 2 s ($((t1 - t0)) ms)"
+	is "$(count "$SCRATCH/str.json" 'strto(l|imax|q)' call)" 7 "strtol called exactly 7 times"
+	is "$(count "$SCRATCH/str.json" 'strto(l|imax|q)' return)" 7 "and returns 7 times"
+	is "$(jsonq "$SCRATCH/str.json" "len({e['pid'] for e in ev})")" 1 "only the target's events (pid filter)"
+	like "$(cat "$SCRATCH/str.err")" 'links detached in' "-v times the detach"
+
+	# Offsets the kernel refuses (a lock prefix, mov to %ss) only once the file is mapped, so
+	# attach to a running process: those two are left out, the rest is traced.
+	"$TARGETS/multi" -w &
+	target=$!
+	sleep 0.2
+	"$RTRACE" -p "$target" --json -e trace=none -x tick -x 'refused_*' -o "$SCRATCH/ref.json" \
+		2> "$SCRATCH/ref.err" &
+	rt=$!
+	sleep 1
+	kill -INT "$rt"
+	wait "$rt"
+	is "$?" 0 "refused instructions: rtrace still traces and exits 0"
+	is "$(grep -c . "$SCRATCH/ref.err")" 1 "one warning line"
+	like "$(cat "$SCRATCH/ref.err")" "^rtrace: cannot probe 2 functions in [^ ]*/multi: refused_(movss, refused_lock|lock, refused_movss)$" \
+	     "the warning names both refused functions"
+	calls=$(count "$SCRATCH/ref.json" tick call)
+	[ "${calls:-0}" -ge 20 ]; ok $? "tick() traced meanwhile (${calls:-?} calls)"
+	is "$(count "$SCRATCH/ref.json" tick return)" "$calls" "every call has its return"
+	# Nothing of a module probed is an error, as with perf-event links.
+	"$RTRACE" -p "$target" -e trace=none -x 'refused_*' > /dev/null 2> "$SCRATCH/none.err"
+	is "$?" 1 "only refused functions: exit 1"
+	is "$(cat "$SCRATCH/none.err")" \
+	   "rtrace: cannot attach probes to $TARGETS/multi: the kernel cannot probe that instruction" \
+	   "only refused functions: one line says why"
+	kill "$target"
+	wait "$target" 2> /dev/null
+else
+	for t in "multi: fib(10) counts" "libc:str* under 2 s" "refused instructions" "only refused"; do
+		skip "$t" "the kernel has no uprobe_multi links"
+	done
+fi
+
+# The perf-event fallback, forced.
+RTRACE_NO_UPROBE_MULTI=1 "$RTRACE" -v --json -x fib -o "$SCRATCH/perf.json" -- "$TARGETS/fib" 10 \
+	> /dev/null 2> "$SCRATCH/perf.err"
+is "$?" 0 "fallback: fib exits 0"
+like "$(cat "$SCRATCH/perf.err")" 'RTRACE_NO_UPROBE_MULTI is set' "fallback: -v says why"
+like "$(cat "$SCRATCH/perf.err")" 'attached with perf-event uprobe links' "fallback: perf-event links used"
+is "$(jsonq "$SCRATCH/perf.json" "sum(e['type']=='call' for e in ev), sum(e['type']=='return' for e in ev)")" \
+   "(177, 177)" "fallback: fib(10) makes 177 calls and 177 returns"
+RTRACE_NO_UPROBE_MULTI=1 "$RTRACE" --json -e trace=none -x 'libc:strtol' -o "$SCRATCH/perf-str.json" \
+	-- "$TARGETS/multi" 3
+is "$?" 0 "fallback: a libc function, exits 0"
+is "$(count "$SCRATCH/perf-str.json" 'strto(l|imax|q)' call)" 3 "fallback: strtol called exactly 3 times"
+
+is "$(progs_left)" 0 "no function probe program left behind"
+done_testing
