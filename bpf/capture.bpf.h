@@ -8,11 +8,18 @@
 
 #include "common.bpf.h"
 
-#define SLOT_MAX	(RTRACE_CAPTURE_MAX + sizeof(struct rtrace_capture))
-/* Offsets are masked to this (a power of two above every legal offset) so the
- * verifier can bound them; the scratch buffer has a slot of slack past it. */
+/* Offsets and sizes are bounded by masks, not compares: older verifiers
+ * (6.1) lose a compare's bound through 32-bit arithmetic. Offsets are masked
+ * to OFF_MASK, sizes to SIZE_MASK (twice the largest capture), and the
+ * scratch buffer has that much slack past OFF_MASK. */
 #define OFF_MASK	16383
-#define SCRATCH_SIZE	(OFF_MASK + 1 + SLOT_MAX)
+#define SIZE_MASK	(RTRACE_CAPTURE_MAX * 2 - 1)
+#define SCRATCH_SIZE	(OFF_MASK + 1 + SIZE_MASK + 1)
+
+/* v &= mask that the compiler cannot drop: clang knows v is already below
+ * the mask when a compare bounded it, but the 6.1 verifier does not. */
+#define bound_size(v)	asm volatile("%0 &= 8191" : "+r"(v))
+_Static_assert(SIZE_MASK == 8191, "bound_size's literal");
 
 struct scratch {
 	__u8 buf[SCRATCH_SIZE];
@@ -23,21 +30,20 @@ struct {
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct scratch);
-} capture_scratch SEC(".maps");
+} capture_scratch SEC(".maps") __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, RTRACE_MAX_SYSCALLS);
 	__type(key, __u32);
 	__type(value, struct rtrace_syscall_spec);
-} syscall_specs SEC(".maps");
+} syscall_specs SEC(".maps") __weak;
 
 /* Syscalls with a capture at entry / at exit: skips the spec lookup for the rest. */
-const volatile __u64 capture_enter_mask[RTRACE_MAX_SYSCALLS / 64];
-const volatile __u64 capture_exit_mask[RTRACE_MAX_SYSCALLS / 64];
+const volatile __u64 capture_enter_mask[RTRACE_MAX_SYSCALLS / 64] __weak;
+const volatile __u64 capture_exit_mask[RTRACE_MAX_SYSCALLS / 64] __weak;
 /* Byte limits: strings (paths are shown whole, as strace does) and buffers (-s). */
-const volatile __u32 str_limit = 4096;
-const volatile __u32 buf_limit = 32;
+const volatile __u32 buf_limit __weak = 32;
 
 static __always_inline bool mask_has(const volatile __u64 *mask, long nr)
 {
@@ -58,6 +64,36 @@ static __always_inline __u64 reg_arg(struct pt_regs *regs, int i)
 	}
 }
 
+/* The byte limit of a capture: its own size when set (data shown whole),
+ * else -s plus 2, so that a string cut by -s shows as cut. */
+static __always_inline __u32 capture_limit(__u32 size)
+{
+	__u32 lim = size ?: buf_limit + 2;
+
+	return lim > RTRACE_CAPTURE_MAX ? RTRACE_CAPTURE_MAX : lim;
+}
+
+/* Copies the string at ptr to the scratch buffer at data, up to lim bytes.
+ * Returns its length without the NUL, or -1 (with RTRACE_CAPF_FAULT set). */
+static __always_inline long take_str(struct scratch *s, __u32 data, __u32 lim, __u64 ptr,
+				     __u8 *flags)
+{
+	long n;
+
+	bound_size(lim);
+	n = bpf_probe_read_user_str(&s->buf[data & OFF_MASK], lim, (void *)ptr);
+
+	if (n < 0) {
+		*flags |= RTRACE_CAPF_FAULT;
+		return -1;
+	}
+	if (n > 0)
+		n--;	/* keep the NUL out of the length */
+	if ((__u32)n + 1 >= lim)
+		*flags |= RTRACE_CAPF_TRUNC;
+	return n;
+}
+
 struct strv_ctx {
 	__u64 ptr;		/* the char *[] */
 	__u32 dst;		/* where its strings go in the scratch buffer */
@@ -69,12 +105,26 @@ struct strv_ctx {
 
 static const __u32 zero_key;
 
+/* Sends the record built at the start of the scratch buffer, off bytes. */
+static __always_inline void output_scratch(struct scratch *s, __u32 off)
+{
+	__u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	off &= OFF_MASK;
+	if (off < 8 || queued + off > hot_limit ||
+	    bpf_ringbuf_output(&events, s->buf, off,
+			       queued >= wakeup_threshold ? BPF_RB_FORCE_WAKEUP
+							  : BPF_RB_NO_WAKEUP))
+		__sync_fetch_and_add(&lost_events, 1);
+}
+
 /* One element of a NULL-ended char *[]: bpf_loop callback, so the verifier
  * checks it once rather than once per iteration. Returns 1 to stop. */
 static long strv_step(__u32 i, void *data)
 {
 	struct strv_ctx *x = data;
 	struct scratch *s;
+	__u32 per;
 	__u64 p = 0;
 	long n;
 
@@ -95,8 +145,9 @@ static long strv_step(__u32 i, void *data)
 		x->flags |= RTRACE_CAPF_TRUNC;
 		return 1;
 	}
-	n = bpf_probe_read_user_str(&s->buf[(x->dst + x->used) & OFF_MASK], x->per & 511,
-				    (void *)p);
+	per = x->per;
+	bound_size(per);
+	n = bpf_probe_read_user_str(&s->buf[(x->dst + x->used) & OFF_MASK], per, (void *)p);
 	if (n <= 0) {
 		s->buf[(x->dst + x->used) & OFF_MASK] = 0;	/* unreadable: empty */
 		n = 1;
@@ -143,22 +194,11 @@ static __always_inline int take_capture(struct scratch *s, __u32 *off, int idx,
 		flags = RTRACE_CAPF_FAULT;
 		goto done;
 	}
-	/* Text cut by -s is read 2 bytes longer, so a cut shows as a cut. */
-	lim = cs->size ?: buf_limit + 2;
-	if (lim > RTRACE_CAPTURE_MAX)
-		lim = RTRACE_CAPTURE_MAX;
+	lim = capture_limit(cs->size);
 	switch (cs->kind) {
 	case RTRACE_CAP_STR:
-		n = bpf_probe_read_user_str(&s->buf[data], lim, (void *)ptr);
-		if (n < 0) {
-			flags = RTRACE_CAPF_FAULT;
-			goto done;
-		}
-		if (n > 0)
-			n--;	/* keep the NUL out of the length */
-		if ((__u32)n + 1 >= lim)
-			flags = RTRACE_CAPF_TRUNC;
-		c->len = n;
+		n = take_str(s, data, lim, ptr, &flags);
+		c->len = n < 0 ? 0 : n;
 		goto done;
 	case RTRACE_CAP_STRV:
 		c->len = take_strv(data, ptr, lim > 256 ? 256 : lim, false, &flags);
@@ -190,9 +230,7 @@ static __always_inline int take_capture(struct scratch *s, __u32 *off, int idx,
 		flags = RTRACE_CAPF_TRUNC;
 	}
 	if (want) {
-		want &= RTRACE_CAPTURE_MAX * 2 - 1;
-		if (want > RTRACE_CAPTURE_MAX)
-			want = RTRACE_CAPTURE_MAX;
+		bound_size(want);
 		if (bpf_probe_read_user(&s->buf[data], want, (void *)ptr)) {
 			flags = RTRACE_CAPF_FAULT;
 			want = 0;
@@ -213,7 +251,6 @@ static __always_inline void emit_with_captures(struct scratch *s, __u32 hdr_size
 {
 	struct rtrace_syscall_spec *spec;
 	__u32 key = nr, off = hdr_size;
-	__u64 queued;
 	int i;
 
 	spec = bpf_map_lookup_elem(&syscall_specs, &key);
@@ -223,13 +260,7 @@ static __always_inline void emit_with_captures(struct scratch *s, __u32 hdr_size
 			if (spec->cap[i].at_exit == at_exit)
 				*nr_caps += take_capture(s, &off, i, &spec->cap[i], regs, ret);
 	}
-	off &= OFF_MASK;
-	queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	if (off < 8 || queued + off > hot_limit ||
-	    bpf_ringbuf_output(&events, s->buf, off,
-			       queued >= wakeup_threshold ? BPF_RB_FORCE_WAKEUP
-							  : BPF_RB_NO_WAKEUP))
-		__sync_fetch_and_add(&lost_events, 1);
+	output_scratch(s, off);
 }
 
 #endif

@@ -1,32 +1,132 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Function entry and return. The attach cookie is the loader's function id;
  * nesting depth is derived by the loader from the stack pointers, which keeps
- * it right across longjmp, exceptions and signal handlers. */
-#include "common.bpf.h"
+ * it right across longjmp, exceptions and signal handlers. Argument values
+ * are decoded in userspace: BPF records the integer argument registers and
+ * copies only the memory the DWARF types ask for (map func_specs). */
+#include "capture.bpf.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);		/* sized by the loader */
+	__type(key, __u64);
+	__type(value, struct rtrace_func_spec);
+} func_specs SEC(".maps");
 
 static __always_inline bool func_traced(__u32 tgid)
 {
 	return tracing_on && tgid_traced(tgid);
 }
 
-SEC("uprobe")
-int BPF_KPROBE(func_entry)
+static __always_inline void fill_entry(struct rtrace_func_entry *e, struct pt_regs *ctx,
+				       __u64 pid_tgid, __u64 cookie)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u64 queued;
-	struct rtrace_func_entry *e;
-
-	if (!func_traced(pid_tgid >> 32))
-		return 0;
-	e = reserve_event(sizeof(*e), true, &queued);
-	if (!e)
-		return 0;
 	fill_hdr(&e->hdr, RTRACE_EV_FUNC_ENTRY, pid_tgid);
-	e->cookie = bpf_get_attach_cookie(ctx);
+	e->cookie = cookie;
 	e->sp = PT_REGS_SP(ctx);
 	/* Just pushed by the call: resident, so the read does not fail. */
 	if (bpf_probe_read_user(&e->ret_addr, sizeof(e->ret_addr), (void *)e->sp))
 		e->ret_addr = 0;
+	e->args[0] = ctx->di;
+	e->args[1] = ctx->si;
+	e->args[2] = ctx->dx;
+	e->args[3] = ctx->cx;
+	e->args[4] = ctx->r8;
+	e->args[5] = ctx->r9;
+	e->nr_captures = 0;
+	e->pad[0] = e->pad[1] = e->pad[2] = 0;
+}
+
+/* Copies one argument's memory (a string, a struct behind a pointer, a
+ * stack-passed value) into the scratch buffer at *off. Returns 1 if it
+ * wrote a block. */
+static __always_inline int take_func_capture(struct scratch *s, __u32 *off, int idx,
+					     const struct rtrace_func_capture_spec *cs,
+					     const struct rtrace_func_entry *e)
+{
+	__u32 o = *off & OFF_MASK, data = (o + sizeof(struct rtrace_capture)) & OFF_MASK, lim;
+	struct rtrace_capture *c;
+	__u64 ptr = 0;
+	__u8 flags = 0;
+	long n;
+
+	switch (cs->src) {
+	case RTRACE_FCAP_REG:
+		if (cs->reg >= 6)
+			return 0;
+		ptr = e->args[cs->reg & 7];
+		break;
+	case RTRACE_FCAP_STACK:
+		ptr = e->sp + cs->off;
+		break;
+	case RTRACE_FCAP_STACK_PTR:
+		if (bpf_probe_read_user(&ptr, sizeof(ptr), (void *)(e->sp + cs->off)))
+			ptr = 0;
+		break;
+	default:
+		return 0;
+	}
+	c = (void *)&s->buf[o];
+	c->idx = idx;
+	c->pad = 0;
+	c->len = 0;
+	if (ptr && cs->src == RTRACE_FCAP_REG)
+		ptr += cs->off;
+	if (!ptr) {
+		flags = RTRACE_CAPF_FAULT;
+		goto done;
+	}
+	lim = capture_limit(cs->size);
+	if (cs->kind == RTRACE_CAP_STR) {
+		n = take_str(s, data, lim, ptr, &flags);
+		c->len = n < 0 ? 0 : n;
+	} else {
+		/* Not resident (paged out, never touched): say so, never garbage. */
+		bound_size(lim);
+		if (bpf_probe_read_user(&s->buf[data], lim, (void *)ptr))
+			flags = RTRACE_CAPF_FAULT;
+		else
+			c->len = lim;
+	}
+done:
+	c->flags = flags;
+	*off = o + sizeof(*c) + ((c->len + 7) & ~7U);
+	return 1;
+}
+
+SEC("uprobe")
+int BPF_KPROBE(func_entry)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), cookie, id;
+	struct rtrace_func_entry *e;
+	__u64 queued;
+
+	if (!func_traced(pid_tgid >> 32))
+		return 0;
+	cookie = bpf_get_attach_cookie(ctx);
+	if (cookie & RTRACE_COOKIE_CAPTURE) {
+		struct rtrace_func_spec *spec;
+		struct scratch *s;
+		__u32 off = sizeof(*e);
+		int i;
+
+		id = cookie & RTRACE_COOKIE_ID_MASK;
+		spec = bpf_map_lookup_elem(&func_specs, &id);
+		s = bpf_map_lookup_elem(&capture_scratch, &zero_key);
+		if (!spec || !s)
+			return 0;
+		e = (void *)s->buf;
+		fill_entry(e, ctx, pid_tgid, cookie);
+#pragma unroll
+		for (i = 0; i < RTRACE_MAX_FUNC_CAPTURES; i++)
+			e->nr_captures += take_func_capture(s, &off, i, &spec->cap[i], e);
+		output_scratch(s, off);
+		return 0;
+	}
+	e = reserve_event(sizeof(*e), true, &queued);
+	if (!e)
+		return 0;
+	fill_entry(e, ctx, pid_tgid, cookie);
 	submit_event(e, queued);
 	return 0;
 }
@@ -47,6 +147,7 @@ int BPF_KRETPROBE(func_return)
 	e->cookie = bpf_get_attach_cookie(ctx);
 	e->sp = PT_REGS_SP(ctx);
 	e->ret = PT_REGS_RC(ctx);
+	e->ret2 = ctx->dx;
 	submit_event(e, queued);
 	return 0;
 }

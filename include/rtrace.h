@@ -26,6 +26,9 @@ enum rtrace_event_type {
 /* Cookie bit: the function has an entry probe only (Go, vfork, setjmp...):
  * its entry is shown, no frame is opened. */
 #define RTRACE_COOKIE_NORET	(1ULL << 63)
+/* Cookie bit: the function has a capture spec in map func_specs. */
+#define RTRACE_COOKIE_CAPTURE	(1ULL << 62)
+#define RTRACE_COOKIE_ID_MASK	((1ULL << 62) - 1)
 
 /* What BPF copies from user memory for a syscall argument, so that the
  * loader can decode paths, buffers and structs as strace does. The loader
@@ -108,13 +111,44 @@ struct rtrace_func_entry {
 	__u64 sp;		/* stack pointer at entry: points at the return address */
 	__u64 ret_addr;		/* the return address; the uretprobe trampoline if an
 				 * enclosing traced call tail-called this one */
+	__u64 args[6];		/* rdi, rsi, rdx, rcx, r8, r9: the SysV integer arguments */
+	__u16 nr_captures;	/* struct rtrace_capture blocks that follow */
+	__u16 pad[3];
 };
 
 struct rtrace_func_return {
 	struct rtrace_hdr hdr;
 	__u64 cookie;
 	__u64 sp;		/* stack pointer after the return: entry sp + 8 */
-	__u64 ret;		/* raw return register */
+	__u64 ret;		/* rax */
+	__u64 ret2;		/* rdx: the second eightbyte of a 16-byte return */
+};
+
+/* What BPF copies at a function's entry for its arguments (map func_specs,
+ * indexed by function id), as the loader's DWARF decoding asks: strings
+ * behind char *, structs behind pointers (--deref), arguments passed on the
+ * stack. Blocks follow the entry record like syscall captures. */
+#define RTRACE_MAX_FUNC_CAPTURES	4
+#define RTRACE_MAX_FUNCS		65536	/* function ids with a capture spec */
+
+enum rtrace_fcap_src {
+	RTRACE_FCAP_NONE = 0,
+	RTRACE_FCAP_REG,	/* memory at the pointer in argument register `reg` (+ off) */
+	RTRACE_FCAP_STACK,	/* memory at entry sp + off (stack-passed arguments) */
+	RTRACE_FCAP_STACK_PTR,	/* memory at the pointer stored at entry sp + off */
+};
+
+struct rtrace_func_capture_spec {
+	__u32 size;		/* FIXED: bytes; STR: 0 = -s based, else the limit */
+	__s32 off;
+	__u8 kind;		/* RTRACE_CAP_STR or RTRACE_CAP_FIXED */
+	__u8 src;		/* enum rtrace_fcap_src */
+	__u8 reg;		/* 0..5: rdi, rsi, rdx, rcx, r8, r9 */
+	__u8 pad;
+};
+
+struct rtrace_func_spec {
+	struct rtrace_func_capture_spec cap[RTRACE_MAX_FUNC_CAPTURES];
 };
 
 struct rtrace_fork {
@@ -140,7 +174,8 @@ struct rtrace_exit {
 _Static_assert(sizeof(struct rtrace_hdr) == 24, "hdr layout");
 _Static_assert(sizeof(struct rtrace_sys_enter) == 80, "sys_enter layout");
 _Static_assert(sizeof(struct rtrace_sys_exit) == 40, "sys_exit layout");
-_Static_assert(sizeof(struct rtrace_func_return) == 48, "func_return layout");
+_Static_assert(sizeof(struct rtrace_func_return) == 56, "func_return layout");
+_Static_assert(sizeof(struct rtrace_func_entry) == 104, "func_entry layout");
 #endif
 
 #endif /* RTRACE_H */

@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dwarf_args.h"
 #include "elf_syms.h"
 #include "funcs.h"
 #include "log.h"
 #include "modules.h"
+#include "output.h"
 #include "rtrace.h"
 
 /* These return twice, never return the normal way, or return on another
@@ -74,7 +76,10 @@ static int add_func(const struct elf_func *f, void *data)
 		return -ENOMEM;
 	}
 	grown->module = m->module;
+	grown->addr = f->addr;
 	grown->offset = f->offset;
+	grown->proto = NULL;
+	grown->has_spec = false;
 	grown->no_return = m->entry_only || must_skip_return(f->name);
 	ft->nr_funcs++;
 	return 0;
@@ -150,6 +155,8 @@ static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, cons
 	}
 	mod->is_go = syms->is_go;
 	mod->cxx_eh = syms->cxx_eh;
+	if (syms->debug_path && !mod->debug_path)
+		mod->debug_path = strdup(syms->debug_path);
 	m.module = mod->path;
 	m.entry_only = syms->is_go || syms->cxx_eh;
 	n = elf_syms_match(syms, glob, add_func, &m);
@@ -177,7 +184,37 @@ cleanup:
 	return err;
 }
 
-int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, const char *exe)
+/* Reads each module's DWARF once, for the prototypes of its traced functions
+ * and what BPF must copy for their arguments. */
+static void load_types(struct func_table *ft, const struct funcs_opts *opts)
+{
+	size_t i, m;
+
+	for (m = 0; m < ft->nr_modules; m++) {
+		struct func_module *mod = &ft->modules[m];
+
+		mod->dwarf = dwarf_module_open(mod->open_path, mod->debug_path);
+		if (!mod->dwarf) {
+			if (!opts->raw_args)
+				elog("no type information (DWARF) in %s: arguments not shown; install "
+				     "its debug package, or see --args=raw", mod->path);
+			continue;
+		}
+		vlog("types of %s from %s", mod->path, dwarf_module_path(mod->dwarf));
+	}
+	for (i = 0; i < ft->nr_funcs; i++) {
+		struct func_desc *f = &ft->funcs[i];
+
+		for (m = 0; m < ft->nr_modules; m++)
+			if (ft->modules[m].path == f->module && ft->modules[m].dwarf)
+				f->proto = dwarf_proto_find(ft->modules[m].dwarf, f->name, f->addr);
+		if (f->proto)
+			f->has_spec = dwarf_proto_captures(f->proto, opts->deref, &f->spec) > 0;
+	}
+}
+
+int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, const char *exe,
+		  const struct funcs_opts *opts)
 {
 	size_t i;
 	int err;
@@ -187,6 +224,8 @@ int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, 
 		if (err)
 			return err;
 	}
+	if (opts->types)
+		load_types(ft, opts);
 	for (i = 0; i < ft->nr_modules; i++) {
 		if (ft->modules[i].is_go)
 			elog("%s is a Go binary: tracing function entries only (return probes "
@@ -199,15 +238,17 @@ int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, 
 	return 0;
 }
 
-const char *funcs_name(void *ctx, __u64 cookie, const char **module)
+bool funcs_info(void *ctx, __u64 cookie, struct output_func *f)
 {
 	struct func_table *ft = ctx;
 
-	cookie &= ~RTRACE_COOKIE_NORET;
+	cookie &= RTRACE_COOKIE_ID_MASK;
 	if (cookie >= ft->nr_funcs)
-		return NULL;
-	*module = ft->funcs[cookie].module;
-	return ft->funcs[cookie].name;
+		return false;
+	f->name = ft->funcs[cookie].name;
+	f->module = ft->funcs[cookie].module;
+	f->proto = ft->funcs[cookie].proto;
+	return true;
 }
 
 void funcs_free(struct func_table *ft)
@@ -217,8 +258,10 @@ void funcs_free(struct func_table *ft)
 	for (i = 0; i < ft->nr_funcs; i++)
 		free(ft->funcs[i].name);
 	for (i = 0; i < ft->nr_modules; i++) {
+		dwarf_module_close(ft->modules[i].dwarf);
 		free(ft->modules[i].path);
 		free(ft->modules[i].open_path);
+		free(ft->modules[i].debug_path);
 	}
 	free(ft->funcs);
 	free(ft->modules);

@@ -8,19 +8,35 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include <linux/types.h>
+#include "rtrace.h"
+
+struct dwarf_module;
+struct dwarf_proto;
 
 struct func_desc {
 	char *name;
 	const char *module;	/* path of the module as resolved (points into module table) */
+	__u64 addr;		/* st_value: where DWARF knows it */
 	__u64 offset;		/* file offset for the uprobe */
 	bool no_return;		/* entry probe only: see funcs.c */
+	const struct dwarf_proto *proto;	/* its DWARF prototype, or NULL */
+	bool has_spec;		/* BPF copies memory for its arguments: spec */
+	struct rtrace_func_spec spec;
 };
 
 struct func_module {
 	char *path;		/* as the target sees it */
 	char *open_path;	/* where rtrace opens it (/proc/PID/root/...) */
+	char *debug_path;	/* its separate debug file, or NULL */
+	struct dwarf_module *dwarf;	/* NULL: no type information */
 	bool is_go;
 	bool cxx_eh;		/* C++ exceptions unwind through its frames */
+};
+
+struct funcs_opts {
+	bool types;		/* read DWARF prototypes (not --args=none) */
+	bool raw_args;		/* --args=raw: no need to say DWARF is missing */
+	bool deref;		/* --deref: copy structs behind pointers */
 };
 
 struct func_table {
@@ -33,9 +49,11 @@ struct func_table {
 /* Resolves every spec against a running process (pid > 0) or the executable
  * about to be launched (exe). Prints `rtrace: ...` and returns -ENOENT for a
  * spec that matches nothing, -ENOEXEC for a module that is not ELF. */
-int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, const char *exe);
-/* func_name_fn for output: the name and module of a cookie. */
-const char *funcs_name(void *ctx, __u64 cookie, const char **module);
+int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, const char *exe,
+		  const struct funcs_opts *opts);
+struct output_func;
+/* func_info_fn for output: what it knows of a cookie's function. */
+bool funcs_info(void *ctx, __u64 cookie, struct output_func *f);
 void funcs_free(struct func_table *ft);
 
 #endif

@@ -179,8 +179,12 @@ int main(int argc, char **argv)
 		if (check_may_trace(tgids[i]))
 			goto cleanup;
 	if (env.nr_func_specs) {
+		struct funcs_opts fopts = {
+			.types = !env.no_args, .raw_args = env.raw_args, .deref = env.deref,
+		};
+
 		err = funcs_resolve(&funcs, env.func_specs, env.nr_func_specs,
-				    env.cmd ? 0 : tgids[0], child.path);
+				    env.cmd ? 0 : tgids[0], child.path, &fopts);
 		if (err)
 			goto cleanup;
 		vlog("%zu functions to trace", funcs.nr_funcs);
@@ -204,6 +208,7 @@ int main(int argc, char **argv)
 		sysdecode_fill_specs(specs);
 		tr.specs = specs;
 	}
+	tr.funcs = &funcs;
 	err = tracer_load(&tr, &env);
 	if (err)
 		goto cleanup;
@@ -214,9 +219,12 @@ int main(int argc, char **argv)
 	oopts.summary = env.summary;
 	oopts.string_limit = env.string_limit;
 	oopts.fd_paths = env.fd_paths;
+	oopts.deref = env.deref;
+	oopts.raw_args = env.raw_args;
+	oopts.no_args = env.no_args;
 	oopts.prefix_tids = env.follow || nr_tgids > 1;
 	oopts.wall_offset_ns = wall_offset_ns();
-	tr.out = output_new(out, &oopts, funcs_name, &funcs);
+	tr.out = output_new(out, &oopts, funcs_info, &funcs);
 	if (!tr.out)
 		goto cleanup;
 

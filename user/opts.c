@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "kernel_features.h"
 #include "log.h"
 #include "opts.h"
 #include "syscalls.h"
@@ -15,6 +16,8 @@ enum {
 	OPT_BUFFER_SIZE,
 	OPT_VERSION,
 	OPT_TRACE,
+	OPT_DEREF,
+	OPT_ARGS,
 };
 
 static const char usage_text[] =
@@ -32,6 +35,9 @@ static const char usage_text[] =
 "  -T              show time spent in each syscall\n"
 "  -s N            show N bytes of strings and buffers (default 32)\n"
 "  -y              show the paths of file descriptors\n"
+"      --args=raw  show argument registers of functions without DWARF types\n"
+"      --args=none show function names only, no arguments or typed returns\n"
+"      --deref     show the struct behind a struct pointer argument\n"
 "  -t, -tt, -ttt   prefix lines with the time of day, with microseconds, or as\n"
 "                  seconds since the epoch\n"
 "  -r              prefix lines with the time since the previous line\n"
@@ -56,6 +62,8 @@ static const struct option long_opts[] = {
 	{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "trace", required_argument, NULL, OPT_TRACE },
+	{ "deref", no_argument, NULL, OPT_DEREF },
+	{ "args", required_argument, NULL, OPT_ARGS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "follow-forks", no_argument, NULL, 'f' },
 	{ "summary-only", no_argument, NULL, 'c' },
@@ -145,9 +153,18 @@ static int parse_qualifier(struct env *env, const char *arg)
 	return err;
 }
 
+/* The version, and what this kernel offers (probed, so as root it is exact). */
 static void print_version(void)
 {
+	struct rtrace_features feat;
+	int err;
+
 	printf("rtrace %s\n", RTRACE_VERSION);
+	err = features_probe(&feat);
+	printf("kernel features found:\n");
+	features_print(stdout, &feat);
+	if (err)
+		printf("(BPF features could not be probed: %s; run as root)\n", strerror(-err));
 }
 
 int opts_parse(struct env *env, int argc, char **argv)
@@ -226,6 +243,19 @@ int opts_parse(struct env *env, int argc, char **argv)
 			break;
 		case OPT_JSON:
 			env->json = true;
+			break;
+		case OPT_DEREF:
+			env->deref = true;
+			break;
+		case OPT_ARGS:
+			if (!strcmp(optarg, "raw")) {
+				env->raw_args = true;
+			} else if (!strcmp(optarg, "none")) {
+				env->no_args = true;
+			} else if (strcmp(optarg, "typed")) {
+				elog("invalid --args value: '%s' (typed, raw or none)", optarg);
+				return -EINVAL;
+			}
 			break;
 		case OPT_BUFFER_SIZE:
 			if (parse_size(optarg, &size) || size < 4096 || size > (1UL << 30)) {

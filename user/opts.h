@@ -24,6 +24,9 @@ struct env {
 	bool summary;			/* -c */
 	unsigned int string_limit;	/* -s: bytes of strings and buffers shown */
 	bool fd_paths;			/* -y */
+	bool deref;			/* --deref: show structs behind pointer arguments */
+	bool raw_args;			/* --args=raw: registers when there is no DWARF */
+	bool no_args;			/* --args=none: function names only */
 	unsigned long buffer_size;
 	int verbose;
 	char **cmd;			/* launch mode: NULL-terminated argv */

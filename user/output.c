@@ -11,6 +11,7 @@
 #include "output.h"
 #include "rtrace.h"
 #include "syscalls.h"
+#include "dwarf_args.h"
 #include "sysdecode.h"
 
 struct frame {
@@ -27,6 +28,8 @@ struct tid_state {
 	struct rtrace_sys_enter enter;
 	void *enter_caps;	/* capture blocks after the enter record, if any */
 	size_t enter_caps_len;
+	void *call_rec;		/* the held call's entry record, with its captures */
+	size_t call_rec_size;
 	struct frame *frames;
 	int depth, cap;
 };
@@ -40,8 +43,8 @@ struct count_row {
 struct output {
 	FILE *out;
 	struct output_opts opts;
-	func_name_fn names;
-	void *names_ctx;
+	func_info_fn funcs;
+	void *funcs_ctx;
 	struct tid_state *tids;
 	size_t nr_slots, nr_tids;
 	__u32 first_tid;
@@ -108,18 +111,28 @@ static struct tid_state *tid_find(struct output *o, __u32 tid, __u32 tgid, bool 
 	return &o->tids[i];
 }
 
-static const char *func_name(struct output *o, __u64 cookie, const char **module)
+/* What the loader knows of a cookie's function; a made-up name if nothing. */
+static void func_info(struct output *o, __u64 cookie, struct output_func *f)
 {
-	const char *name = o->names ? o->names(o->names_ctx, cookie, module) : NULL;
+	static char buf[32];
 
-	if (!name) {
-		static char buf[32];
-
+	memset(f, 0, sizeof(*f));
+	cookie &= RTRACE_COOKIE_ID_MASK;
+	if (!o->funcs || !o->funcs(o->funcs_ctx, cookie, f)) {
 		snprintf(buf, sizeof(buf), "func_%llu", (unsigned long long)cookie);
-		*module = "";
-		return buf;
+		f->name = buf;
+		f->module = "";
 	}
-	return name;
+	if (o->opts.no_args)
+		f->proto = NULL;
+}
+
+static const char *func_name(struct output *o, __u64 cookie)
+{
+	struct output_func f;
+
+	func_info(o, cookie, &f);
+	return f.name;
 }
 
 /* ---- text ---- */
@@ -162,7 +175,7 @@ static bool is_error(__s64 ret)
 
 /* Fills cap[] from the capture blocks that follow a record's fixed part. */
 static void parse_captures(const void *blocks, size_t len, unsigned int n,
-			   struct sysdecode_capture cap[RTRACE_MAX_CAPTURES])
+			   struct sysdecode_capture *cap, unsigned int max)
 {
 	const unsigned char *p = blocks, *end = p + len;
 
@@ -170,7 +183,7 @@ static void parse_captures(const void *blocks, size_t len, unsigned int n,
 		const struct rtrace_capture *c = (const void *)p;
 		const unsigned char *data = p + sizeof(*c);
 
-		if (c->idx < RTRACE_MAX_CAPTURES && data + c->len <= end)
+		if (c->idx < max && data + c->len <= end)
 			cap[c->idx] = (struct sysdecode_capture){ data, c->len, c->flags, true };
 		p = data + ((c->len + 7) & ~7U);
 	}
@@ -185,11 +198,13 @@ static void build_call(const struct tid_state *t, const struct rtrace_sys_exit *
 	call->nr = t->enter.nr;
 	memcpy(call->args, t->enter.args, sizeof(call->args));
 	call->pid = t->tgid;
-	parse_captures(t->enter_caps, t->enter_caps_len, t->enter.nr_captures, call->cap);
+	parse_captures(t->enter_caps, t->enter_caps_len, t->enter.nr_captures, call->cap,
+		       RTRACE_MAX_CAPTURES);
 	if (x) {
 		call->has_ret = true;
 		call->ret = x->ret;
-		parse_captures(x + 1, xsize - sizeof(*x), x->nr_captures, call->cap);
+		parse_captures(x + 1, xsize - sizeof(*x), x->nr_captures, call->cap,
+			       RTRACE_MAX_CAPTURES);
 	}
 }
 
@@ -207,13 +222,96 @@ static void print_duration(struct output *o, __u64 ns)
 	fprintf(o->out, " <%llu.%06llu>", ns / 1000000000, (ns % 1000000000) / 1000);
 }
 
+static void dwarf_opts(const struct output *o, bool json, struct dwarf_format_opts *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->string_limit = o->opts.string_limit;
+	d->deref = o->opts.deref;
+	d->json = json;
+}
+
+/* The arguments of a call: typed from DWARF, the registers with --args=raw
+ * when there are no types, else nothing. JSON: an object, an array, or
+ * nothing (returns false). */
+static bool print_call_args(struct output *o, const struct output_func *f,
+			    const struct rtrace_func_entry *e, size_t size, bool json)
+{
+	struct sysdecode_capture cap[RTRACE_MAX_FUNC_CAPTURES] = {};
+	struct dwarf_value_src src = { .cap = cap };
+	struct dwarf_format_opts d;
+	int i;
+
+	if (f->proto) {
+		parse_captures(e + 1, size - sizeof(*e), e->nr_captures, cap,
+			       RTRACE_MAX_FUNC_CAPTURES);
+		memcpy(src.args, e->args, sizeof(src.args));
+		dwarf_opts(o, json, &d);
+		dwarf_format_args(o->out, f->proto, &src, &d);
+		return true;
+	}
+	if (!o->opts.raw_args)
+		return false;
+	fputs(json ? "[" : "", o->out);
+	for (i = 0; i < 6; i++)
+		fprintf(o->out, json ? "%s%llu" : "%s%#llx", i ? ", " : "",
+			(unsigned long long)e->args[i]);
+	fputs(json ? "]" : "", o->out);
+	return true;
+}
+
+/* `name(args)` of a call entry record. */
+static void print_call(struct output *o, const struct rtrace_func_entry *e, size_t size)
+{
+	struct output_func f;
+
+	func_info(o, e->cookie, &f);
+	fprintf(o->out, "%s(", f.name);
+	print_call_args(o, &f, e, size, false);
+	fputc(')', o->out);
+}
+
+/* ` = value` of a return, typed when DWARF knows it; nothing for void. */
+static void print_ret_value(struct output *o, const struct output_func *f,
+			    const struct rtrace_func_return *e)
+{
+	struct dwarf_format_opts d;
+
+	if (!f->proto) {
+		fprintf(o->out, " = %lld", (long long)e->ret);
+		return;
+	}
+	if (!dwarf_proto_has_ret(f->proto))
+		return;
+	fputs(" = ", o->out);
+	dwarf_opts(o, false, &d);
+	dwarf_format_ret(o->out, f->proto, e->ret, e->ret2, &d);
+}
+
+/* JSON `"ret":value,"ret_raw":n` of a return. */
+static void json_ret_value(struct output *o, const struct output_func *f,
+			   const struct rtrace_func_return *e)
+{
+	struct dwarf_format_opts d;
+
+	fputs(",\"ret\":", o->out);
+	if (!f->proto)
+		fprintf(o->out, "%lld", (long long)e->ret);
+	else if (!dwarf_proto_has_ret(f->proto))
+		fputs("null", o->out);
+	else {
+		dwarf_opts(o, true, &d);
+		dwarf_format_ret(o->out, f->proto, e->ret, e->ret2, &d);
+	}
+	if (f->proto)
+		fprintf(o->out, ",\"ret_raw\":%lld", (long long)e->ret);
+}
+
 /* Prints the held line in its open form: the event that would have
  * completed it did not come next. */
 static void flush_held(struct output *o)
 {
 	struct tid_state *t = o->held_tid;
 	enum held_kind kind = o->held;
-	const char *module;
 
 	o->held = HELD_NONE;
 	o->held_tid = NULL;
@@ -231,7 +329,8 @@ static void flush_held(struct output *o)
 		t->depth--;	/* the open line sits at the caller's depth */
 		print_prefix(o, t, fr->ts, true);
 		t->depth++;
-		fprintf(o->out, "%s() {\n", func_name(o, fr->cookie, &module));
+		print_call(o, t->call_rec, t->call_rec_size);
+		fputs(" {\n", o->out);
 	}
 }
 
@@ -454,13 +553,20 @@ static void on_sys_exit(struct output *o, struct tid_state *t, const struct rtra
 	t->unfinished = false;
 }
 
+/* `} name = value <dur>` closing a call (ret NULL: value_text instead). */
 static void print_return_line(struct output *o, struct tid_state *t, __u64 cookie, __u64 ts,
-			      const char *ret_text, long long ns)
+			      const struct rtrace_func_return *ret, const char *value_text,
+			      long long ns)
 {
-	const char *module, *name = func_name(o, cookie, &module);
+	struct output_func f;
 
+	func_info(o, cookie, &f);
 	print_prefix(o, t, ts, true);
-	fprintf(o->out, "} %s = %s", name, ret_text);
+	fprintf(o->out, "} %s", f.name);
+	if (ret)
+		print_ret_value(o, &f, ret);
+	else
+		fprintf(o->out, " = %s", value_text);
 	if (ns >= 0)
 		print_duration(o, ns);
 	fputc('\n', o->out);
@@ -484,14 +590,13 @@ static void unwind_to(struct output *o, struct tid_state *t, __u64 sp, __u64 ts,
 	while (t->depth && (t->frames[t->depth - 1].sp < sp ||
 			    (same_sp_dead && t->frames[t->depth - 1].sp == sp))) {
 		struct frame *fr = &t->frames[--t->depth];
-		const char *module, *name = func_name(o, fr->cookie, &module);
 
 		if (o->opts.summary)
 			continue;
 		if (o->opts.json) {
 			json_begin(o, "return", ts, t->tgid, t->tid);
 			fputs(",\"name\":", o->out);
-			json_str(o->out, name);
+			json_str(o->out, func_name(o, fr->cookie));
 			fprintf(o->out, ",\"ret\":null,\"unwound\":true,\"depth\":%d}\n", t->depth);
 			continue;
 		}
@@ -500,33 +605,48 @@ static void unwind_to(struct output *o, struct tid_state *t, __u64 sp, __u64 ts,
 			o->held = HELD_NONE;
 			o->held_tid = NULL;
 			print_prefix(o, t, fr->ts, true);
-			fprintf(o->out, "%s() = ? <unwound>\n", name);
+			print_call(o, t->call_rec, t->call_rec_size);
+			fputs(" = ? <unwound>\n", o->out);
 			continue;
 		}
-		print_return_line(o, t, fr->cookie, ts, "? <unwound>", -1);
+		print_return_line(o, t, fr->cookie, ts, NULL, "? <unwound>", -1);
 	}
 }
 
-static void on_func_entry(struct output *o, struct tid_state *t, const struct rtrace_func_entry *e)
+static void json_call(struct output *o, struct tid_state *t, const struct rtrace_func_entry *e,
+		      size_t size, int depth, bool returns)
 {
-	const char *module, *name;
+	struct output_func f;
+
+	func_info(o, e->cookie, &f);
+	json_begin(o, "call", e->hdr.ts_ns, t->tgid, t->tid);
+	fputs(",\"name\":", o->out);
+	json_str(o->out, f.name);
+	fputs(",\"module\":", o->out);
+	json_str(o->out, f.module);
+	if (f.proto || o->opts.raw_args) {
+		fputs(",\"args\":", o->out);
+		print_call_args(o, &f, e, size, true);
+	}
+	fprintf(o->out, ",\"depth\":%d%s}\n", depth, returns ? "" : ",\"returns\":false");
+}
+
+static void on_func_entry(struct output *o, struct tid_state *t, const struct rtrace_func_entry *e,
+			  size_t size)
+{
+	__u64 id = e->cookie & RTRACE_COOKIE_ID_MASK;
 
 	unwind_to(o, t, e->sp, e->hdr.ts_ns, !is_trampoline(e->ret_addr));
 	if (e->cookie & RTRACE_COOKIE_NORET) {
 		/* No return probe: a mark in the timeline, no frame. */
-		name = func_name(o, e->cookie & ~RTRACE_COOKIE_NORET, &module);
 		if (o->opts.summary) {
-			count_func(o, e->cookie & ~RTRACE_COOKIE_NORET, 0);
+			count_func(o, id, 0);
 		} else if (o->opts.json) {
-			json_begin(o, "call", e->hdr.ts_ns, t->tgid, t->tid);
-			fputs(",\"name\":", o->out);
-			json_str(o->out, name);
-			fputs(",\"module\":", o->out);
-			json_str(o->out, module);
-			fprintf(o->out, ",\"depth\":%d,\"returns\":false}\n", t->depth);
+			json_call(o, t, e, size, t->depth, false);
 		} else {
 			print_prefix(o, t, e->hdr.ts_ns, true);
-			fprintf(o->out, "%s() ...\n", name);
+			print_call(o, e, size);
+			fputs(" ...\n", o->out);
 		}
 		return;
 	}
@@ -543,15 +663,19 @@ static void on_func_entry(struct output *o, struct tid_state *t, const struct rt
 	if (o->opts.summary)
 		return;
 	if (o->opts.json) {
-		name = func_name(o, e->cookie, &module);
-		json_begin(o, "call", e->hdr.ts_ns, t->tgid, t->tid);
-		fputs(",\"name\":", o->out);
-		json_str(o->out, name);
-		fputs(",\"module\":", o->out);
-		json_str(o->out, module);
-		fprintf(o->out, ",\"depth\":%d}\n", t->depth - 1);
+		json_call(o, t, e, size, t->depth - 1, true);
 		return;
 	}
+	/* Held until we know whether anything happens inside it. */
+	if (size > t->call_rec_size || !t->call_rec) {
+		void *grown = realloc(t->call_rec, size);
+
+		if (!grown)
+			return;
+		t->call_rec = grown;
+	}
+	memcpy(t->call_rec, e, size);
+	t->call_rec_size = size;
 	o->held = HELD_CALL;
 	o->held_tid = t;
 }
@@ -559,10 +683,10 @@ static void on_func_entry(struct output *o, struct tid_state *t, const struct rt
 static void on_func_return(struct output *o, struct tid_state *t, const struct rtrace_func_return *e)
 {
 	__u64 entry_sp = e->sp - 8;
-	const char *module, *name = func_name(o, e->cookie, &module);
+	struct output_func f;
 	struct frame fr;
-	char ret_text[32];
 
+	func_info(o, e->cookie, &f);
 	unwind_to(o, t, entry_sp, e->hdr.ts_ns, false);
 	if (!t->depth || t->frames[t->depth - 1].cookie != e->cookie ||
 	    t->frames[t->depth - 1].sp != entry_sp) {
@@ -573,25 +697,25 @@ static void on_func_return(struct output *o, struct tid_state *t, const struct r
 		if (o->opts.json) {
 			json_begin(o, "return", e->hdr.ts_ns, t->tgid, t->tid);
 			fputs(",\"name\":", o->out);
-			json_str(o->out, name);
-			fprintf(o->out, ",\"ret\":%lld,\"depth\":%d,\"entry_seen\":false}\n",
-				(long long)e->ret, t->depth);
+			json_str(o->out, f.name);
+			json_ret_value(o, &f, e);
+			fprintf(o->out, ",\"depth\":%d,\"entry_seen\":false}\n", t->depth);
 			return;
 		}
-		snprintf(ret_text, sizeof(ret_text), "%lld", (long long)e->ret);
-		print_return_line(o, t, e->cookie, e->hdr.ts_ns, ret_text, -1);
+		print_return_line(o, t, e->cookie, e->hdr.ts_ns, e, NULL, -1);
 		return;
 	}
 	fr = t->frames[--t->depth];
 	if (o->opts.summary) {
-		count_func(o, e->cookie, e->hdr.ts_ns - fr.ts);
+		count_func(o, e->cookie & RTRACE_COOKIE_ID_MASK, e->hdr.ts_ns - fr.ts);
 		return;
 	}
 	if (o->opts.json) {
 		json_begin(o, "return", e->hdr.ts_ns, t->tgid, t->tid);
 		fputs(",\"name\":", o->out);
-		json_str(o->out, name);
-		fprintf(o->out, ",\"ret\":%lld,\"dur_ns\":%llu,\"depth\":%d}\n", (long long)e->ret,
+		json_str(o->out, f.name);
+		json_ret_value(o, &f, e);
+		fprintf(o->out, ",\"dur_ns\":%llu,\"depth\":%d}\n",
 			(unsigned long long)(e->hdr.ts_ns - fr.ts), t->depth);
 		return;
 	}
@@ -600,13 +724,13 @@ static void on_func_return(struct output *o, struct tid_state *t, const struct r
 		o->held = HELD_NONE;
 		o->held_tid = NULL;
 		print_prefix(o, t, fr.ts, true);
-		fprintf(o->out, "%s() = %lld", name, (long long)e->ret);
+		print_call(o, t->call_rec, t->call_rec_size);
+		print_ret_value(o, &f, e);
 		print_duration(o, e->hdr.ts_ns - fr.ts);
 		fputc('\n', o->out);
 		return;
 	}
-	snprintf(ret_text, sizeof(ret_text), "%lld", (long long)e->ret);
-	print_return_line(o, t, e->cookie, e->hdr.ts_ns, ret_text, e->hdr.ts_ns - fr.ts);
+	print_return_line(o, t, e->cookie, e->hdr.ts_ns, e, NULL, e->hdr.ts_ns - fr.ts);
 }
 
 static void on_exit_event(struct output *o, const struct rtrace_exit *e)
@@ -682,7 +806,7 @@ int output_event(struct output *o, const void *data, size_t size)
 	case RTRACE_EV_FUNC_ENTRY:
 		if (size < sizeof(struct rtrace_func_entry))
 			return -EINVAL;
-		on_func_entry(o, t, data);
+		on_func_entry(o, t, data, size);
 		break;
 	case RTRACE_EV_FUNC_RETURN:
 		if (size < sizeof(struct rtrace_func_return))
@@ -767,12 +891,10 @@ static void print_table(struct output *o, const char *title, struct count_row *r
 	if (!sorted || !names)
 		goto cleanup;
 	for (i = 0; i < n; i++) {
-		const char *module;
-
 		if (!rows[i].calls)
 			continue;
 		sorted[m].row = rows[i];
-		sorted[m].name = syscalls ? syscall_name(i, names[i], 128) : func_name(o, i, &module);
+		sorted[m].name = syscalls ? syscall_name(i, names[i], 128) : func_name(o, i);
 		if (!syscalls) {
 			snprintf(names[i], 128, "%s", sorted[m].name);
 			sorted[m].name = names[i];
@@ -829,8 +951,8 @@ void output_finish(struct output *o)
 	fflush(o->out);
 }
 
-struct output *output_new(FILE *out, const struct output_opts *opts, func_name_fn names,
-			  void *names_ctx)
+struct output *output_new(FILE *out, const struct output_opts *opts, func_info_fn funcs,
+			  void *funcs_ctx)
 {
 	struct output *o = calloc(1, sizeof(*o));
 
@@ -838,8 +960,8 @@ struct output *output_new(FILE *out, const struct output_opts *opts, func_name_f
 		return NULL;
 	o->out = out;
 	o->opts = *opts;
-	o->names = names;
-	o->names_ctx = names_ctx;
+	o->funcs = funcs;
+	o->funcs_ctx = funcs_ctx;
 	o->decode.string_limit = opts->string_limit;
 	o->decode.fd_paths = opts->fd_paths;
 	if (opts->fd_paths) {
@@ -871,6 +993,7 @@ void output_free(struct output *o)
 	for (i = 0; i < o->nr_slots; i++) {
 		free(o->tids[i].frames);
 		free(o->tids[i].enter_caps);
+		free(o->tids[i].call_rec);
 	}
 	if (o->scratch)
 		fclose(o->scratch);

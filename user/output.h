@@ -18,17 +18,28 @@ struct output_opts {
 	bool summary;		/* -c: count only, print a table at the end */
 	unsigned int string_limit;	/* -s */
 	bool fd_paths;		/* -y */
+	bool deref;		/* --deref */
+	bool raw_args;		/* --args=raw */
+	bool no_args;		/* --args=none */
 	bool prefix_tids;	/* show [pid N] from the start (-f, -p with threads) */
 	__s64 wall_offset_ns;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
 };
 
 struct output;
+struct dwarf_proto;
 
-/* Function names for cookies: returns NULL for an unknown cookie. */
-typedef const char *(*func_name_fn)(void *ctx, __u64 cookie, const char **module);
+/* What the loader knows of a traced function. */
+struct output_func {
+	const char *name;
+	const char *module;
+	const struct dwarf_proto *proto;	/* NULL: no types, arguments not shown */
+};
 
-struct output *output_new(FILE *out, const struct output_opts *opts, func_name_fn names,
-			  void *names_ctx);
+/* Fills f for a function id; false if the id is unknown. */
+typedef bool (*func_info_fn)(void *ctx, __u64 id, struct output_func *f);
+
+struct output *output_new(FILE *out, const struct output_opts *opts, func_info_fn funcs,
+			  void *funcs_ctx);
 /* Handles one record (struct rtrace_hdr first). Returns 0 or -EINVAL for a
  * malformed record. */
 int output_event(struct output *o, const void *data, size_t size);

@@ -87,6 +87,30 @@ static void set_capture_masks(struct tracer *tr)
 		}
 }
 
+/* The func_specs map holds one entry per function whose arguments BPF
+ * copies memory for (strings, structs, stack); sized before load. */
+static size_t nr_func_specs(const struct tracer *tr)
+{
+	size_t i, n = 0;
+
+	for (i = 0; tr->funcs && i < tr->funcs->nr_funcs; i++)
+		n += tr->funcs->funcs[i].has_spec;
+	return n;
+}
+
+/* Returns 0 or -errno. */
+static int load_func_specs(struct tracer *tr)
+{
+	int fd = bpf_map__fd(tr->skel->maps.func_specs);
+	__u64 id;
+
+	for (id = 0; tr->funcs && id < tr->funcs->nr_funcs; id++)
+		if (tr->funcs->funcs[id].has_spec &&
+		    bpf_map_update_elem(fd, &id, &tr->funcs->funcs[id].spec, BPF_ANY))
+			return -errno;
+	return 0;
+}
+
 /* Returns 0 or -errno. */
 static int load_capture_specs(struct tracer *tr)
 {
@@ -134,10 +158,15 @@ int tracer_load(struct tracer *tr, const struct env *env)
 			goto fail;
 	}
 	set_capture_masks(tr);
+	err = bpf_map__set_max_entries(tr->skel->maps.func_specs, nr_func_specs(tr) ?: 1);
+	if (err)
+		goto fail;
 	err = rtrace_bpf__load(tr->skel);
 	if (err)
 		goto fail;
 	err = load_capture_specs(tr);
+	if (!err)
+		err = load_func_specs(tr);
 	if (err)
 		goto fail;
 	return 0;
@@ -198,7 +227,8 @@ static const char *module_open_path(const struct func_table *ft, const char *mod
 
 static __u64 func_cookie(const struct func_table *ft, size_t i)
 {
-	return i | (ft->funcs[i].no_return ? RTRACE_COOKIE_NORET : 0);
+	return i | (ft->funcs[i].no_return ? RTRACE_COOKIE_NORET : 0) |
+	       (ft->funcs[i].has_spec ? RTRACE_COOKIE_CAPTURE : 0);
 }
 
 /* strerror() for attach errors, which include the kernel's ENOTSUPP. */
@@ -490,6 +520,9 @@ static int attach_multi(struct tracer *tr, const struct func_table *ft, pid_t pi
 	return err;
 }
 
+/* Functions from which the slow perf-link exit is worth a warning (~2 s). */
+#define PERF_DETACH_WARN	20
+
 int tracer_attach_funcs(struct tracer *tr, const struct func_table *ft, pid_t pid_filter)
 {
 	size_t nr_unprobed = 0;
@@ -497,6 +530,11 @@ int tracer_attach_funcs(struct tracer *tr, const struct func_table *ft, pid_t pi
 	int err;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* The kernel detaches perf-event uprobes one at a time, ~0.1 s each. */
+	if (!tr->use_multi && ft->nr_funcs >= PERF_DETACH_WARN)
+		elog("this kernel has no uprobe_multi: %zu functions get a perf-event probe each, "
+		     "and detaching them at exit will take ~%zu s", ft->nr_funcs,
+		     (ft->nr_funcs + 9) / 10);
 	if (tr->use_multi)
 		err = attach_multi(tr, ft, pid_filter, &nr_unprobed);
 	else

@@ -28,6 +28,9 @@ struct tracer {
 	__u64 lost_seen;
 	int err;		/* first error inside the ring buffer callback */
 	pid_t single_tgid;	/* set before tracer_load: the only process traced */
+	/* set before tracer_load: the functions to trace, whose argument
+	 * capture specs go into the func_specs map */
+	const struct func_table *funcs;
 	/* set before tracer_load: what to copy for each syscall, or NULL */
 	const struct rtrace_syscall_spec *specs;
 };

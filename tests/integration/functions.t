@@ -40,7 +40,7 @@ like "$(jsonq "$SCRATCH/demo.json" "[e['module'] for e in ev if e['type']=='call
      "module of snprintf is libc.so.6"
 
 # Text: nesting by indentation, leaf calls folded.
-"$RTRACE" -x read_config -x report -x 'libc:snprintf' -e trace=write -o "$SCRATCH/demo.txt" -- "$TARGETS/demo" > /dev/null
+"$RTRACE" --args=none -x read_config -x report -x 'libc:snprintf' -e trace=write -o "$SCRATCH/demo.txt" -- "$TARGETS/demo" > /dev/null
 like "$(cat "$SCRATCH/demo.txt")" $'report\\(\\) \\{\n  snprintf\\(\\) = 10 <[0-9.]+>\n  write\\(1, "result: 3\\\\n", 10\\) = 10\n\\} report = 10 <[0-9.]+>' \
      "text nesting and folding"
 

@@ -8,11 +8,15 @@
 
 static const char *names[] = { "main", "outer", "inner", "leaf" };
 
-static const char *name_of(void *ctx, __u64 cookie, const char **module)
+static bool name_of(void *ctx, __u64 id, struct output_func *f)
 {
 	(void)ctx;
-	*module = "/bin/prog";
-	return cookie < 4 ? names[cookie] : NULL;
+	if (id >= 4)
+		return false;
+	f->name = names[id];
+	f->module = "/bin/prog";
+	f->proto = NULL;
+	return true;
 }
 
 static struct output *o;
