@@ -33,6 +33,7 @@ static __always_inline void fill_entry(struct rtrace_func_entry *e, struct pt_re
 	e->args[3] = ctx->cx;
 	e->args[4] = ctx->r8;
 	e->args[5] = ctx->r9;
+	e->ip = PT_REGS_IP(ctx);
 	e->nr_captures = 0;
 	e->pad[0] = e->pad[1] = e->pad[2] = 0;
 }

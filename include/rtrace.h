@@ -112,6 +112,7 @@ struct rtrace_func_entry {
 	__u64 ret_addr;		/* the return address; the uretprobe trampoline if an
 				 * enclosing traced call tail-called this one */
 	__u64 args[6];		/* rdi, rsi, rdx, rcx, r8, r9: the SysV integer arguments */
+	__u64 ip;		/* the probe's address: where the module is mapped */
 	__u16 nr_captures;	/* struct rtrace_capture blocks that follow */
 	__u16 pad[3];
 };
@@ -175,7 +176,7 @@ _Static_assert(sizeof(struct rtrace_hdr) == 24, "hdr layout");
 _Static_assert(sizeof(struct rtrace_sys_enter) == 80, "sys_enter layout");
 _Static_assert(sizeof(struct rtrace_sys_exit) == 40, "sys_exit layout");
 _Static_assert(sizeof(struct rtrace_func_return) == 56, "func_return layout");
-_Static_assert(sizeof(struct rtrace_func_entry) == 104, "func_entry layout");
+_Static_assert(sizeof(struct rtrace_func_entry) == 112, "func_entry layout");
 #endif
 
 #endif /* RTRACE_H */

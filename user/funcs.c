@@ -248,6 +248,7 @@ bool funcs_info(void *ctx, __u64 cookie, struct output_func *f)
 	f->name = ft->funcs[cookie].name;
 	f->module = ft->funcs[cookie].module;
 	f->proto = ft->funcs[cookie].proto;
+	f->offset = ft->funcs[cookie].offset;
 	return true;
 }
 

@@ -12,6 +12,7 @@
 #include "rtrace.h"
 #include "syscalls.h"
 #include "dwarf_args.h"
+#include "symbolize.h"
 #include "sysdecode.h"
 
 struct frame {
@@ -59,6 +60,11 @@ struct output {
 	size_t nr_func_counts;
 	struct sysdecode_opts decode;
 	struct sysdecode_fds *fds;	/* -y */
+	struct symbolizer *syms;	/* function pointer arguments */
+	int sym_pid;			/* the process whose argument is being shown */
+	const char *sym_module;		/* ... the module of the function called */
+	__u64 sym_bias;			/* ... where that module is mapped */
+	char sym_buf[256];
 	FILE *scratch;			/* JSON: decoded arguments, then escaped */
 	char *scratch_buf;
 	size_t scratch_size;
@@ -222,12 +228,31 @@ static void print_duration(struct output *o, __u64 ns)
 	fprintf(o->out, " <%llu.%06llu>", ns / 1000000000, (ns % 1000000000) / 1000);
 }
 
-static void dwarf_opts(const struct output *o, bool json, struct dwarf_format_opts *d)
+static const char *symbolize_arg(void *ctx, unsigned long long addr)
+{
+	struct output *o = ctx;
+
+	const char *name;
+
+	if (!o->syms)
+		o->syms = symbolizer_new();
+	name = symbolize(o->syms, o->sym_pid, addr, o->sym_buf, sizeof(o->sym_buf));
+	/* The process may be gone by now: a function of the called function's
+	 * own module still resolves through the probe's address. */
+	if (!name && o->sym_module && addr > o->sym_bias)
+		name = symbolize_offset(o->syms, o->sym_module, addr - o->sym_bias, o->sym_buf,
+					sizeof(o->sym_buf));
+	return name;
+}
+
+static void dwarf_opts(struct output *o, bool json, struct dwarf_format_opts *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->string_limit = o->opts.string_limit;
 	d->deref = o->opts.deref;
 	d->json = json;
+	d->sym = symbolize_arg;
+	d->sym_ctx = o;
 }
 
 /* The arguments of a call: typed from DWARF, the registers with --args=raw
@@ -245,6 +270,9 @@ static bool print_call_args(struct output *o, const struct output_func *f,
 		parse_captures(e + 1, size - sizeof(*e), e->nr_captures, cap,
 			       RTRACE_MAX_FUNC_CAPTURES);
 		memcpy(src.args, e->args, sizeof(src.args));
+		o->sym_pid = e->hdr.tgid;
+		o->sym_module = f->module;
+		o->sym_bias = e->ip - f->offset;
 		dwarf_opts(o, json, &d);
 		dwarf_format_args(o->out, f->proto, &src, &d);
 		return true;
@@ -999,6 +1027,7 @@ void output_free(struct output *o)
 		fclose(o->scratch);
 	free(o->scratch_buf);
 	sysdecode_fds_free(o->fds);
+	symbolizer_free(o->syms);
 	free(o->tids);
 	free(o->func_counts);
 	free(o);

@@ -33,6 +33,8 @@ struct output_func {
 	const char *name;
 	const char *module;
 	const struct dwarf_proto *proto;	/* NULL: no types, arguments not shown */
+	__u64 offset;		/* file offset of its probe: with the probe's address,
+				 * where its module is mapped */
 };
 
 /* Fills f for a function id; false if the id is unknown. */

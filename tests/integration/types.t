@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 T=$TARGETS/types
 FUNCS=(-x ints -x wide -x enums -x strings -x byvalue -x floats -x stacked -x bigval -x deref
-       -x pick -x is_even -x nothing -x greeting -x callback -x twice)
+       -x pick -x is_even -x nothing -x greeting -x callback -x twice -x peek)
 
 "$RTRACE" "${FUNCS[@]}" --deref -e trace=none -o "$SCRATCH/t.txt" -- "$T"
 is "$?" 0 "types target exits 0"
@@ -25,7 +25,9 @@ expect 'pick(i=7) = BLUE' "enum return by name"
 expect 'is_even(i=4) = true' "bool return"
 expect 'nothing()' "void function: no return value"
 expect 'greeting() = ADDR' "pointer return"
+expect 'callback(fn=twice, x=21) {' "a function pointer by its symbol"
 expect '  twice(x=21) = 42' "nested call with arguments"
+expect 'peek(p=ADDR <unreadable>) = 1' "an unreadable string pointer says so"
 "$RTRACE" -x deref -e trace=none -o "$SCRATCH/nd.txt" -- "$T"
 like "$(cat "$SCRATCH/nd.txt")" '^deref\(n=0x[0-9a-f]+\) = 3 <' "without --deref, a struct pointer is an address"
 

@@ -100,6 +100,12 @@ __attribute__((noinline)) int callback(int (*fn)(int), int x)
 	return KEEP(r) + 1;
 }
 
+/* Never dereferences p: rtrace must say it cannot read it, not show garbage. */
+__attribute__((noinline)) int peek(const char *p)
+{
+	return KEEP(p != NULL);
+}
+
 __attribute__((noinline)) int twice(int x)
 {
 	return KEEP(x) * 2;
@@ -126,5 +132,6 @@ int main(void)
 	nothing();
 	touch(greeting());
 	callback(twice, 21);
+	peek((const char *)16);
 	return 0;
 }

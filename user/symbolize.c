@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Address → symbol for function pointers. Modules' symbol tables are loaded
+ * once and kept; the maps are read per lookup, since they change. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "elf_syms.h"
+#include "symbolize.h"
+
+struct sym_module {
+	char *path;
+	struct elf_syms *syms;	/* NULL: could not be read */
+};
+
+struct symbolizer {
+	struct sym_module *mods;
+	size_t nr_mods;
+};
+
+struct symbolizer *symbolizer_new(void)
+{
+	return calloc(1, sizeof(struct symbolizer));
+}
+
+void symbolizer_free(struct symbolizer *s)
+{
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->nr_mods; i++) {
+		elf_syms_free(s->mods[i].syms);
+		free(s->mods[i].path);
+	}
+	free(s->mods);
+	free(s);
+}
+
+/* Returns the symbols of a module (NULL if unreadable), cached; pid > 0:
+ * a path in that process's mount namespace. */
+static struct elf_syms *module_syms(struct symbolizer *s, int pid, const char *path)
+{
+	struct sym_module *grown;
+	char open_path[4096 + 64];
+	size_t i;
+
+
+	for (i = 0; i < s->nr_mods; i++)
+		if (!strcmp(s->mods[i].path, path))
+			return s->mods[i].syms;
+	grown = realloc(s->mods, (s->nr_mods + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	s->mods = grown;
+	grown = &s->mods[s->nr_mods];
+	grown->path = strdup(path);
+	grown->syms = NULL;
+	if (!grown->path)
+		return NULL;
+	s->nr_mods++;
+	if (pid > 0)
+		snprintf(open_path, sizeof(open_path), "/proc/%d/root%s", pid, path);
+	else
+		snprintf(open_path, sizeof(open_path), "%s", path);
+	if (elf_syms_load(open_path, &grown->syms))
+		grown->syms = NULL;
+	return grown->syms;
+}
+
+/* The function of syms whose code covers file offset off; NULL if none. */
+static const struct elf_func *func_at(const struct elf_syms *syms, unsigned long long off)
+{
+	const struct elf_func *best = NULL;
+	size_t i;
+
+	for (i = 0; i < syms->nr_funcs; i++) {
+		const struct elf_func *f = &syms->funcs[i];
+		unsigned long long start = f->offset - (f->flags & ELF_FUNC_ENDBR ? 4 : 0);
+
+		if (off < start || off >= start + (f->size ?: 1))
+			continue;
+		/* Prefer the exact start, then a global name over a local alias. */
+		if (!best || start > best->offset || (f->flags & ELF_FUNC_GLOBAL))
+			best = f;
+	}
+	return best;
+}
+
+/* Writes `name` or `name+0x10` for file offset off of syms into buf. */
+static const char *name_at(const struct elf_syms *syms, unsigned long long off, char *buf,
+			   unsigned long len)
+{
+	const struct elf_func *fn = func_at(syms, off);
+	unsigned long long start;
+
+	if (!fn)
+		return NULL;
+	start = fn->offset - (fn->flags & ELF_FUNC_ENDBR ? 4 : 0);
+	if (off == start)
+		snprintf(buf, len, "%s", fn->name);
+	else
+		snprintf(buf, len, "%s+%#llx", fn->name, off - start);
+	return buf;
+}
+
+const char *symbolize_offset(struct symbolizer *s, const char *path, unsigned long long off,
+			     char *buf, unsigned long len)
+{
+	struct elf_syms *syms = s ? module_syms(s, 0, path) : NULL;
+
+	return syms ? name_at(syms, off, buf, len) : NULL;
+}
+
+const char *symbolize(struct symbolizer *s, int pid, unsigned long long addr, char *buf,
+		      unsigned long len)
+{
+	unsigned long long start, end, pgoff, off;
+	const char *name = NULL;
+	char maps[64], line[4096 + 256], path[4096];
+	FILE *f;
+
+	if (!s || !addr)
+		return NULL;
+	snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
+	f = fopen(maps, "re");
+	if (!f)
+		return NULL;
+	while (fgets(line, sizeof(line), f)) {
+		struct elf_syms *syms;
+
+		path[0] = '\0';
+		if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %4095s", &start, &end, &pgoff, path) < 3)
+			continue;
+		if (addr < start || addr >= end || path[0] != '/')
+			continue;
+		syms = module_syms(s, pid, path);
+		off = addr - start + pgoff;
+		if (syms)
+			name = name_at(syms, off, buf, len);
+		break;
+	}
+	fclose(f);
+	return name;
+}
