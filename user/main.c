@@ -27,8 +27,7 @@ static volatile sig_atomic_t exiting;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	exiting = 1;
+	exiting = sig;
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -152,6 +151,13 @@ int main(int argc, char **argv)
 		return err > 0 ? 0 : 1;
 	log_verbosity = env.verbose;
 	libbpf_set_print(libbpf_print);
+	/* From the start: a signal during set-up must stop us, never be lost
+	 * (a background job inherits SIGINT ignored) nor kill us half-attached. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* A closed pipe on our output must not kill us before we detach. */
+	signal(SIGPIPE, SIG_IGN);
 
 	/* Bad input first: it must be reported before anything is touched. */
 	if (env.cmd) {
@@ -228,12 +234,6 @@ int main(int argc, char **argv)
 	if (!tr.out)
 		goto cleanup;
 
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* A closed pipe on our output must not kill us before we detach. */
-	signal(SIGPIPE, SIG_IGN);
-
 	if (env.cmd) {
 		char cwd[4096];
 
@@ -266,6 +266,11 @@ int main(int argc, char **argv)
 		err = tracer_attach_funcs(&tr, &funcs, filter);
 		if (err)
 			goto cleanup;
+	}
+	if (exiting) {
+		/* Interrupted while setting up: undo it all, as a shell reports it. */
+		exit_code = 128 + exiting;
+		goto cleanup;
 	}
 	tracer_start(&tr);
 	if (env.cmd) {

@@ -5,11 +5,13 @@ source "$(dirname "$0")/lib.sh"
 
 "$TARGETS/loop" > "$SCRATCH/loop.out" &
 loop=$!
-sleep 0.2
+wait_comm "$loop" loop
 
 for sig in INT TERM HUP; do
-	"$RTRACE" -p "$loop" --json -x tick -e trace=getppid -o "$SCRATCH/a-$sig.json" &
+	"$RTRACE" -v -p "$loop" --json -x tick -e trace=getppid -o "$SCRATCH/a-$sig.json" \
+		2> "$SCRATCH/a-$sig.err" &
 	rt=$!
+	wait_ready "$SCRATCH/a-$sig.err"
 	sleep 1
 	kill -"$sig" "$rt"
 	wait "$rt"
@@ -26,9 +28,9 @@ for sig in INT TERM HUP; do
 done
 
 # Even SIGKILL leaves nothing behind: links die with their file descriptors.
-"$RTRACE" -p "$loop" -x tick -o /dev/null &
+"$RTRACE" -v -p "$loop" -x tick -o /dev/null 2> "$SCRATCH/kill.err" &
 rt=$!
-sleep 1
+wait_ready "$SCRATCH/kill.err"
 kill -KILL "$rt"
 wait "$rt" 2>/dev/null
 sleep 0.2
@@ -40,9 +42,9 @@ sleep 0.3
 like "$(cat "$SCRATCH/loop.out")" '^ticks [0-9]+' "target still healthy after three detaches"
 
 # The target exiting ends the trace; rtrace exits 0 and reports the signal.
-"$RTRACE" -p "$loop" --json -e trace=none -o "$SCRATCH/end.json" &
+"$RTRACE" -v -p "$loop" --json -e trace=none -o "$SCRATCH/end.json" 2> "$SCRATCH/end.err" &
 rt=$!
-sleep 1
+wait_ready "$SCRATCH/end.err"
 kill -TERM "$loop"
 wait "$rt"
 is "$?" 0 "rtrace exits 0 when the traced process ends"
@@ -53,14 +55,16 @@ wait "$loop" 2>/dev/null
 # Not root, only CAP_BPF+CAP_PERFMON: the caller's own process can be traced.
 # (Syscalls: 6.1 also wants CAP_SYS_ADMIN for uprobe perf events.)
 setpriv --reuid=65534 --regid=65534 --clear-groups "$TARGETS/loop" > /dev/null &
-sleep 0.3
-mine=$(pgrep -n -x -u 65534 loop)
+mine=$!	# setpriv execs the loop: same pid
+wait_comm "$mine" loop
 chmod 777 "$SCRATCH"
 setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+bpf,+perfmon --ambient-caps=+bpf,+perfmon \
-	"$RTRACE" -p "$mine" -e trace=getppid --json -o "$SCRATCH/caps.json" &
-sleep 1
-kill -INT "$(pgrep -n -x -u 65534 rtrace)"
+	"$RTRACE" -v -p "$mine" -e trace=getppid --json -o "$SCRATCH/caps.json" 2> "$SCRATCH/caps.err" &
+rt=$!
+wait_ready "$SCRATCH/caps.err"
 sleep 0.5
+kill -INT "$rt"
+wait "$rt"
 kill "$mine"
 [ "$(jsonq "$SCRATCH/caps.json" "sum(e.get('name')=='getppid' for e in ev)")" -ge 10 ]
 ok $? "with CAP_BPF+CAP_PERFMON only, the caller's own process is traced"
@@ -68,10 +72,11 @@ ok $? "with CAP_BPF+CAP_PERFMON only, the caller's own process is traced"
 # A thread id is taken as its process.
 "$TARGETS/loop" > /dev/null &
 loop=$!
-sleep 0.2
-"$RTRACE" -p "$loop" -e trace=getppid -o "$SCRATCH/txt" &
+wait_comm "$loop" loop
+"$RTRACE" -v -p "$loop" -e trace=getppid -o "$SCRATCH/txt" 2> "$SCRATCH/txt.err" &
 rt=$!
-sleep 0.5
+wait_ready "$SCRATCH/txt.err"
+sleep 0.3
 kill -INT "$rt"; wait "$rt"
 like "$(head -1 "$SCRATCH/txt")" '^(<\.\.\. [a-z_0-9]+ resumed>\) = [0-9]+|getppid\(\) = [0-9]+)$' "text output when attached"
 kill "$loop"; wait "$loop" 2>/dev/null

@@ -69,6 +69,29 @@ print(eval(sys.argv[2]))
 PY
 }
 
+# wait_ready ERRFILE: waits until rtrace -v, writing its stderr to ERRFILE,
+# says it is tracing (slow machines, such as the emulated test VMs, need more
+# than a fixed sleep). Returns 1 after 60 s.
+wait_ready() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		grep -q '^rtrace: tracing$' "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "# rtrace never said it was tracing"
+	return 1
+}
+
+# wait_comm PID NAME: waits until process PID runs NAME (has exec'd).
+wait_comm() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		[ "$(cat "/proc/$1/comm" 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # No rtrace probe or link may outlive rtrace.
 links_left() {
 	bpftool link show 2>/dev/null | grep -c -E 'func_entry|func_return|sys_enter|sys_exit|sched_(fork|exec|exit)' || true

@@ -45,16 +45,17 @@ if [ $have_multi = 1 ]; then
 	# attach to a running process: those two are left out, the rest is traced.
 	"$TARGETS/multi" -w &
 	target=$!
-	sleep 0.2
-	"$RTRACE" -p "$target" --json -e trace=none -x tick -x 'refused_*' -o "$SCRATCH/ref.json" \
+	wait_comm "$target" multi
+	"$RTRACE" -v -p "$target" --json -e trace=none -x tick -x 'refused_*' -o "$SCRATCH/ref.json" \
 		2> "$SCRATCH/ref.err" &
 	rt=$!
+	wait_ready "$SCRATCH/ref.err"
 	sleep 1
 	kill -INT "$rt"
 	wait "$rt"
 	is "$?" 0 "refused instructions: rtrace still traces and exits 0"
-	is "$(grep -c . "$SCRATCH/ref.err")" 1 "one warning line"
-	like "$(cat "$SCRATCH/ref.err")" "^rtrace: cannot probe 2 functions in [^ ]*/multi: refused_(movss, refused_lock|lock, refused_movss)$" \
+	is "$(grep -c 'cannot probe' "$SCRATCH/ref.err")" 1 "one warning line"
+	like "$(grep 'cannot probe' "$SCRATCH/ref.err")" "^rtrace: cannot probe 2 functions in [^ ]*/multi: refused_(movss, refused_lock|lock, refused_movss)$" \
 	     "the warning names both refused functions"
 	calls=$(count "$SCRATCH/ref.json" tick call)
 	[ "${calls:-0}" -ge 20 ]; ok $? "tick() traced meanwhile (${calls:-?} calls)"

@@ -19,7 +19,7 @@ stalled() {
 	"$RTRACE" -v "$@" -o "$out" -- "$TARGETS/spin" $N wait < "$SCRATCH/go" 2> "$err" &
 	rt=$!
 	exec 3> "$SCRATCH/go"
-	for _ in $(seq 100); do
+	for _ in $(seq 1200); do
 		spin=$(pgrep -P "$rt" -x spin) && [ "$(cut -d' ' -f3 /proc/$spin/stat 2>/dev/null)" = S ] && break
 		sleep 0.05
 	done
