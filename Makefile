@@ -71,7 +71,7 @@ $(OUTPUT)/asan/%.o: user/%.c $(wildcard user/*.h) include/rtrace.h $(OUTPUT)/rtr
 	$(call msg,CC-SAN,$@)
 	$(Q)$(CC) $(CFLAGS) $(SAN) $(INCLUDES) -c $< -o $@
 
-$(OUTPUT)/tests/unit/%: tests/unit/%.c tests/unit/tap.h $(ASAN_LIB_OBJS) | $(OUTPUT)/tests/unit
+$(OUTPUT)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(ASAN_LIB_OBJS) | $(OUTPUT)/tests/unit
 	$(call msg,TEST-CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SAN) $(INCLUDES) -Itests/unit $< $(ASAN_LIB_OBJS) $(LDLIBS) -o $@
 

@@ -7,18 +7,17 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "dwarf_args.h"
 #include "tap.h"
+#include "fixture.h"
 
 typedef unsigned long long u64;
 
@@ -151,35 +150,6 @@ static const char cxx_src[] =
 	"}\n"
 	"int main() { ns::K k{1}; return ns::take(ns::NT(2), 3) + ns::take_tr(ns::TR{2}, 3) +\n"
 	"		 ns::g(1, \"x\") + k.m(2); }\n";
-
-/* the scratch directory */
-static char tmp[256];
-
-/* Run a shell command. Returns its exit status (or -1). */
-static int sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st)
-		printf("# command failed (%d): %s\n", st, cmd);
-	return st == -1 ? -1 : WEXITSTATUS(st);
-}
-
-static bool write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return false;
-	fputs(text, f);
-	return fclose(f) == 0;
-}
 
 static double now(void)
 {
@@ -1155,11 +1125,9 @@ static bool build_fixtures(void)
 
 int main(void)
 {
-	char tmpl[] = "/tmp/rtrace-dwarf-XXXXXX", real[PATH_MAX], path[PATH_MAX];
+	char path[PATH_MAX];
 
-	if (!mkdtemp(tmpl) || !realpath(tmpl, real) ||
-	    snprintf(tmp, sizeof(tmp), "%s", real) >= (int)sizeof(tmp)) {
-		printf("# mkdtemp: %s\n", strerror(errno));
+	if (!tmp_make("/tmp/rtrace-dwarf-XXXXXX")) {
 		CHECK(false, "make a scratch directory");
 		return tap_done();
 	}
@@ -1196,9 +1164,6 @@ int main(void)
 	test_big();
 	test_libc();
 	free(syms);
-	if (getenv("KEEP_TMP"))
-		printf("# kept %s\n", tmp);
-	else
-		sh("rm -rf '%s'", tmp);
+	tmp_remove();
 	return tap_done();
 }

@@ -2,24 +2,19 @@
 /* elf_syms: symbols and uprobe offsets of fixtures built here with cc, checked against offsets
  * computed independently from `nm` and `readelf -lW`, and bytes shown by `objdump`.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <elf.h>
 
 #include "elf_syms.h"
 #include "tap.h"
+#include "fixture.h"
 
 #define LIBC "/lib/x86_64-linux-gnu/libc.so.6"
-
-/* the scratch directory, symlinks resolved (the code under test reports canonical paths) */
-static char tmp[256];
 
 static const char prog_src[] =
 	"int alpha(int x) { return x + 1; }\n"
@@ -50,59 +45,6 @@ static const char lib_map[] =
 	"VERS_2 { } VERS_1;\n";
 
 #define CFLAGS "-O0 -g -fno-omit-frame-pointer -fno-inline -w"
-
-/* Run a shell command. Returns its exit status (or -1). */
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st)
-		printf("# command failed (%d): %s\n", st, cmd);
-	return st == -1 ? -1 : WEXITSTATUS(st);
-}
-
-/* Run a shell command. Returns its stdout, malloc'd, or NULL. */
-static char *sh_out(const char *fmt, ...)
-{
-	char cmd[4096], *buf = NULL;
-	size_t len = 0;
-	va_list ap;
-	FILE *p, *m;
-	int c;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	if (!p)
-		return NULL;
-	m = open_memstream(&buf, &len);
-	if (!m) {
-		pclose(p);
-		return NULL;
-	}
-	while ((c = fgetc(p)) != EOF)
-		fputc(c, m);
-	fclose(m);
-	pclose(p);
-	return buf;
-}
-
-static bool write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return false;
-	fputs(text, f);
-	return fclose(f) == 0;
-}
 
 /* Oracle: address and size of symbol @want in `nm` output (-D: .dynsym). @want is a bare name
  * (the default version is taken) or name@VER / name@@VER. Returns whether it was found.
@@ -617,11 +559,7 @@ static bool build_fixtures(void)
 
 int main(void)
 {
-	char tmpl[] = "/tmp/rtrace-elfsyms-XXXXXX", real[PATH_MAX];
-
-	if (!mkdtemp(tmpl) || !realpath(tmpl, real) ||
-	    snprintf(tmp, sizeof(tmp), "%s", real) >= (int)sizeof(tmp)) {
-		printf("# mkdtemp: %s\n", strerror(errno));
+	if (!tmp_make("/tmp/rtrace-elfsyms-XXXXXX")) {
 		CHECK(false, "make a scratch directory");
 		return tap_done();
 	}
@@ -637,6 +575,6 @@ int main(void)
 		test_go();
 	}
 	test_libc();
-	sh("rm -rf '%s'", tmp);
+	tmp_remove();
 	return tap_done();
 }

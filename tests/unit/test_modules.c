@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +13,9 @@
 
 #include "modules.h"
 #include "tap.h"
+#include "fixture.h"
 
 #define LIBC "/lib/x86_64-linux-gnu/libc.so.6"
-
-/* the scratch directory, symlinks resolved (the code under test reports canonical paths) */
-static char tmp[256];
 
 /* libmfix.so.1 (a symlink to libmfix.so.1.0) in sub/ needs libmdep.so.1 in dep/ */
 static const char mfix_src[] = "int mdep(int x);\nint mfix(int x) { return mdep(x) + 1; }\n";
@@ -37,57 +34,6 @@ static const char prog_src[] =
 	"		;\n"
 	"	return 0;\n"
 	"}\n";
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st)
-		printf("# command failed (%d): %s\n", st, cmd);
-	return st == -1 ? -1 : WEXITSTATUS(st);
-}
-
-static char *sh_out(const char *fmt, ...)
-{
-	char cmd[4096], *buf = NULL;
-	size_t len = 0;
-	va_list ap;
-	FILE *p, *m;
-	int c;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	p = popen(cmd, "r");
-	if (!p)
-		return NULL;
-	m = open_memstream(&buf, &len);
-	if (!m) {
-		pclose(p);
-		return NULL;
-	}
-	while ((c = fgetc(p)) != EOF)
-		fputc(c, m);
-	fclose(m);
-	pclose(p);
-	return buf;
-}
-
-static bool write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		return false;
-	fputs(text, f);
-	return fclose(f) == 0;
-}
 
 /* realpath() into a static buffer ("(none)" when it fails), for CHECK_STR. */
 static const char *rp(const char *path)
@@ -550,13 +496,9 @@ static bool build_fixtures(void)
 
 int main(void)
 {
-	char tmpl[] = "/tmp/rtrace-modules-XXXXXX", real[PATH_MAX];
-
 	test_spec_split();
 	test_name_matches();
-	if (!mkdtemp(tmpl) || !realpath(tmpl, real) ||
-	    snprintf(tmp, sizeof(tmp), "%s", real) >= (int)sizeof(tmp)) {
-		printf("# mkdtemp: %s\n", strerror(errno));
+	if (!tmp_make("/tmp/rtrace-modules-XXXXXX")) {
 		CHECK(false, "make a scratch directory");
 		return tap_done();
 	}
@@ -565,6 +507,6 @@ int main(void)
 		test_resolve_exe();
 		test_resolve_pid();
 	}
-	sh("rm -rf '%s'", tmp);
+	tmp_remove();
 	return tap_done();
 }
