@@ -113,6 +113,8 @@ int launch_fork(struct launch *l, char *const argv[])
 		/* EOF instead of a byte: rtrace gave up, leave without a trace. */
 		if (read(pipefd[0], &go, 1) != 1)
 			_exit(127);
+		/* Run as it would without us: `rtrace -- yes | head` must end. */
+		sigaction(SIGPIPE, &l->sigpipe, NULL);
 		execv(l->path, argv);
 		fprintf(stderr, "rtrace: cannot execute '%s': %s\n", l->path, strerror(errno));
 		_exit(127);

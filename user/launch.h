@@ -4,12 +4,14 @@
 #ifndef RTRACE_LAUNCH_H
 #define RTRACE_LAUNCH_H
 
+#include <signal.h>
 #include <sys/types.h>
 
 struct launch {
 	pid_t pid;
 	int go_fd;		/* write end: one byte releases the child */
 	char *path;		/* the resolved executable */
+	struct sigaction sigpipe;	/* SIGPIPE as it was before rtrace ignored it */
 };
 
 /* Finds argv[0] as execvp(3) would and checks it can run. Returns 0, or

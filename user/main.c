@@ -156,8 +156,9 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	/* A closed pipe on our output must not kill us before we detach. */
-	signal(SIGPIPE, SIG_IGN);
+	/* A closed pipe on our output must not kill us before we detach; the
+	 * launched program gets its own disposition back (launch.c). */
+	sigaction(SIGPIPE, &(struct sigaction){ .sa_handler = SIG_IGN }, &child.sigpipe);
 
 	/* Bad input first: it must be reported before anything is touched. */
 	if (env.cmd) {

@@ -35,5 +35,10 @@ like "$(cat "$SCRATCH/sig.txt")" '\+\+\+ killed by SIGTERM \+\+\+' "text says ki
 "$RTRACE" --json -e trace=none -o "$SCRATCH/x.json" -- "$TARGETS/exiter" signal 6
 is "$(jsonq "$SCRATCH/x.json" "[(e.get('signal'), e.get('signo')) for e in ev if e['type']=='exit']")" "[('SIGABRT', 6)]" \
    "JSON exit record with signal"
+# The program gets the signal dispositions it would have without rtrace
+# (rtrace ignores SIGPIPE for itself).
+direct=$(sh -c 'grep SigIgn /proc/$$/status')
+traced=$("$RTRACE" -e trace=none -- sh -c 'grep SigIgn /proc/$$/status' 2>/dev/null)
+is "$traced" "$direct" "ignored signals as without rtrace ($direct)"
 is "$(links_left)" 0 "no BPF link left behind"
 done_testing
