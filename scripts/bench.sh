@@ -62,6 +62,16 @@ if command -v uftrace >/dev/null; then
 fi
 
 echo
+echo "Six integer arguments decoded from DWARF vs names only ($CALLS calls of work6())"
+base6=$(median_ns $W calls6 $CALLS)
+NS[fn6_none]=$(median_ns ./rtrace --args=none -x work6 -e trace=none -o $TMP/o6n.txt -- $W calls6 $CALLS)
+NS[fn6_typed]=$(median_ns ./rtrace -x work6 -e trace=none -o $TMP/o6t.txt -- $W calls6 $CALLS)
+row "rtrace --args=none -x work6" "${NS[fn6_none]}" "$base6" 0
+row "rtrace -x work6 (typed)" "${NS[fn6_typed]}" "$base6" 0
+awk -v t="${NS[fn6_typed]}" -v n="${NS[fn6_none]}" -v b="$base6" \
+	'BEGIN { printf "  typed / names-only overhead: %.2fx\n", (t - b) / (n - b) }'
+
+echo
 echo "Per syscall ($SYSCALLS getppid, enter + exit, written to a file)"
 base=$(median_ns $W syscalls $SYSCALLS)
 floor=$(median_ns $FLOOR sys $W syscalls $SYSCALLS)

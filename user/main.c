@@ -182,6 +182,13 @@ int main(int argc, char **argv)
 	err = check_privileges();
 	if (err)
 		goto cleanup;
+	/* CO-RE and tp_btf need the kernel's BTF: say so rather than let the
+	 * loader fail on a relocation. */
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		elog("this kernel has no BTF (/sys/kernel/btf/vmlinux): rtrace needs a kernel "
+		     "built with CONFIG_DEBUG_INFO_BTF=y");
+		goto cleanup;
+	}
 	for (i = 0; i < nr_tgids; i++)
 		if (check_may_trace(tgids[i]))
 			goto cleanup;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The `make bench` workload. Times its own loop and prints ns per iteration:
  *   bench_work calls N     N calls of work(), a small noinline function
+ *   bench_work calls6 N    N calls of work6(), six integer arguments
  *   bench_work syscalls N  N getppid syscalls */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,13 @@ __attribute__((noinline)) long work(long i)
 	volatile long v = i;
 
 	return v * 3 + 1;
+}
+
+__attribute__((noinline)) long work6(long a, long b, long c, long d, long e, long f)
+{
+	volatile long v = a;
+
+	return v + b + c + d + e + f;
 }
 
 static double now_ns(void)
@@ -37,6 +45,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "calls"))
 		for (i = 0; i < n; i++)
 			sum += work(i);
+	else if (!strcmp(argv[1], "calls6"))
+		for (i = 0; i < n; i++)
+			sum += work6(i, 1, 2, 3, 4, 5);
 	else
 		for (i = 0; i < n; i++)
 			sum += syscall(SYS_getppid);
