@@ -170,6 +170,63 @@ static __always_inline __u32 take_strv(__u32 dst, __u64 ptr, __u32 per, bool cou
 	return x.used;
 }
 
+struct iov_ctx {
+	__u64 ptr;		/* the struct iovec[] */
+	__u32 dst;		/* where its entries go in the scratch buffer */
+	__u32 per;		/* bytes of each buffer, at most */
+	__u32 used;
+	__u8 flags;
+};
+
+/* One iovec entry: its base and length, then its first bytes. A bpf_loop
+ * callback. Returns 1 to stop. */
+static long iov_step(__u32 i, void *data)
+{
+	struct iov_ctx *x = data;
+	struct rtrace_iov *iov;
+	struct scratch *s;
+	__u64 vec[2] = {};
+	__u32 n;
+
+	if (bpf_probe_read_user(vec, sizeof(vec), (void *)(x->ptr + (__u64)i * sizeof(vec)))) {
+		x->flags |= RTRACE_CAPF_FAULT;
+		return 1;
+	}
+	s = bpf_map_lookup_elem(&capture_scratch, &zero_key);
+	if (!s)
+		return 1;
+	n = vec[1] < x->per ? vec[1] : x->per;
+	if (x->used + sizeof(*iov) + n > RTRACE_CAPTURE_MAX) {
+		x->flags |= RTRACE_CAPF_TRUNC;
+		return 1;
+	}
+	iov = (void *)&s->buf[(x->dst + x->used) & OFF_MASK];
+	iov->base = vec[0];
+	iov->len = vec[1];
+	iov->pad = 0;
+	bound_size(n);
+	if (n && bpf_probe_read_user(&s->buf[(x->dst + x->used + sizeof(*iov)) & OFF_MASK], n,
+				     (void *)vec[0]))
+		n = RTRACE_IOV_FAULT;
+	iov->captured = n;
+	x->used += sizeof(*iov) + (n == RTRACE_IOV_FAULT ? 0 : (n + 7) & ~7U);
+	return 0;
+}
+
+/* Takes an iovec array of count entries at ptr into dst. Returns the bytes used. */
+static __always_inline __u32 take_iov(__u32 dst, __u64 ptr, __u64 count, __u32 per, __u8 *flags)
+{
+	struct iov_ctx x = { .ptr = ptr, .dst = dst, .per = per };
+
+	if (count > RTRACE_IOV_MAX) {
+		count = RTRACE_IOV_MAX;
+		x.flags |= RTRACE_CAPF_TRUNC;
+	}
+	bpf_loop(count, iov_step, &x, 0);
+	*flags |= x.flags;
+	return x.used;
+}
+
 /* Takes capture idx of spec into the scratch buffer at *off. Returns 1 if it
  * wrote a block. Lengths: `size` when set (data shown whole), else -s based. */
 static __always_inline int take_capture(struct scratch *s, __u32 *off, int idx,
@@ -202,6 +259,10 @@ static __always_inline int take_capture(struct scratch *s, __u32 *off, int idx,
 		goto done;
 	case RTRACE_CAP_STRV:
 		c->len = take_strv(data, ptr, lim > 256 ? 256 : lim, false, &flags);
+		goto done;
+	case RTRACE_CAP_IOV:
+		c->len = take_iov(data, ptr, reg_arg(regs, cs->len_arg), lim > 256 ? 256 : lim,
+				  &flags);
 		goto done;
 	case RTRACE_CAP_STRV_COUNT:
 		count = take_strv(data, ptr, 0, true, &flags);

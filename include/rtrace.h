@@ -47,7 +47,20 @@ enum rtrace_capture_kind {
 	RTRACE_CAP_STRV,	/* args[arg] is a NULL-ended char *[]: its strings packed, each
 				 * with its NUL (execve's argv) */
 	RTRACE_CAP_STRV_COUNT,	/* the same array: a __u32 count of its pointers (envp) */
+	RTRACE_CAP_IOV,		/* args[arg] is a struct iovec[args[len_arg]]: per entry a
+				 * struct rtrace_iov, then its first bytes (padded to 8) */
 };
+
+#define RTRACE_IOV_MAX		16	/* iovec entries a capture takes, at most */
+
+struct rtrace_iov {
+	__u64 base;
+	__u64 len;
+	__u32 captured;		/* bytes that follow; RTRACE_IOV_FAULT: unreadable */
+	__u32 pad;
+};
+
+#define RTRACE_IOV_FAULT	0xffffffffU
 
 #define RTRACE_STRV_MAX		64	/* strings of a STRV capture, at most */
 #define RTRACE_STRV_COUNT_MAX	1024	/* pointers a STRV_COUNT counts, at most */

@@ -208,8 +208,15 @@ static void load_types(struct func_table *ft, const struct funcs_opts *opts)
 		for (m = 0; m < ft->nr_modules; m++)
 			if (ft->modules[m].path == f->module && ft->modules[m].dwarf)
 				f->proto = dwarf_proto_find(ft->modules[m].dwarf, f->name, f->addr);
-		if (f->proto)
-			f->has_spec = dwarf_proto_captures(f->proto, opts->deref, &f->spec) > 0;
+		if (!f->proto)
+			continue;
+		f->has_spec = dwarf_proto_captures(f->proto, opts->deref, &f->spec) > 0;
+		if (log_verbosity > 0) {
+			/* Where each argument is read from: what -v is for. */
+			fputs("rtrace: ", stderr);
+			dwarf_proto_describe(stderr, f->proto);
+			fputc('\n', stderr);
+		}
 	}
 }
 

@@ -34,6 +34,9 @@ static const struct sd_capneed type_caps[T_NR_TYPES][2] = {
 	[T_STR]			= { INPUT(STR, 0, 0) },
 	[T_WBUF]		= { INPUT(ARGLEN, 0, 0) },
 	[T_RBUF]		= { EXIT(RETLEN, 0, 0) },
+	/* writev's buffers are inputs; readv's hold what was read, up to ret */
+	[T_IOV_IN]		= { INPUT(IOV, 0, 0) },
+	[T_IOV_OUT]		= { EXIT(IOV, 0, 0) },
 	[T_RBUF_HEX]		= { EXIT(RETLEN, 0, 0) },
 	[T_RPATH]		= { EXIT(RETLEN, WHOLE, 0) },
 	[T_FCNTL_ARG]		= { EXIT(FIXED, 32, 0) },	/* struct flock */
@@ -114,6 +117,10 @@ static const struct sd_syscall sd_table[RTRACE_MAX_SYSCALLS] = {
 	SC(ioctl, A(FD), A(IOCTL_CMD), A(IOCTL_ARG)),
 	SC(pread64, A(FD), L(RBUF, 2), A(ULONG), A(LONG)),
 	SC(pwrite64, A(FD), L(WBUF, 2), A(ULONG), A(LONG)),
+	SC(readv, A(FD), L(IOV_OUT, 2), A(INT)),
+	SC(writev, A(FD), L(IOV_IN, 2), A(INT)),
+	SC(preadv, A(FD), L(IOV_OUT, 2), A(INT), A(LONG)),
+	SC(pwritev, A(FD), L(IOV_IN, 2), A(INT), A(LONG)),
 	SC(access, A(PATH), A(ACCESS)),
 	SC(pipe, A(FDPAIR_OUT)),
 	SCR(mremap, HEX, A(PTR), A(ULONG), A(ULONG), A(MREMAP_FLAGS), A(MREMAP_ADDR)),

@@ -79,6 +79,52 @@ static void print_str_cap(struct sd_ctx *c, int arg, bool path)
 		 cap->flags & RTRACE_CAPF_TRUNC);
 }
 
+/* An iovec array as strace prints it: [{iov_base="...", iov_len=5}, ...].
+ * For readv (out) the bytes shown are the ones read: ret in all. */
+static void print_iov_cap(struct sd_ctx *c, int arg, unsigned long long count, bool out)
+{
+	const struct sysdecode_capture *cap = sd_cap_raw(c, arg, 0, NULL);
+	long long left = out ? c->call->ret : -1;
+	const unsigned char *p, *end;
+	unsigned long long i = 0;
+	/* A failed readv read nothing: its buffers by address, as strace. */
+	bool bases_only = out && (!c->call->has_ret || sd_is_error(c->call->ret));
+
+	if (!cap || !c->call->args[arg]) {
+		sd_addr(c->out, c->call->args[arg]);
+		return;
+	}
+	fputc('[', c->out);
+	for (p = cap->data, end = p + cap->len; p + sizeof(struct rtrace_iov) <= end; i++) {
+		struct rtrace_iov iov;
+
+		memcpy(&iov, p, sizeof(iov));
+		p += sizeof(iov);
+		fputs(i ? ", {iov_base=" : "{iov_base=", c->out);
+		if (iov.captured == RTRACE_IOV_FAULT || p + iov.captured > end) {
+			sd_addr(c->out, iov.base);
+		} else if (bases_only) {
+			sd_addr(c->out, iov.base);
+			p += (iov.captured + 7) & ~7U;
+		} else {
+			unsigned long long avail = iov.len;
+			size_t show = iov.captured;
+
+			if (left >= 0) {
+				avail = (unsigned long long)left < avail ? (unsigned long long)left : avail;
+				left -= avail;
+			}
+			show = show < avail ? show : avail;
+			sd_quote(c->out, p, show, c->slimit, 0, avail > show);
+			p += (iov.captured + 7) & ~7U;
+		}
+		fprintf(c->out, ", iov_len=%llu}", (unsigned long long)iov.len);
+	}
+	if (i < count || (cap->flags & RTRACE_CAPF_TRUNC))
+		fputs(", ...", c->out);
+	fputc(']', c->out);
+}
+
 /* A buffer of `len` bytes of which the capture holds a prefix. */
 static void print_buf_cap(struct sd_ctx *c, int arg, int which, unsigned long long len,
 			  unsigned int style)
@@ -538,6 +584,10 @@ void sd_print_arg(struct sd_ctx *c, int i)
 		break;
 	case T_WBUF:
 		print_buf_cap(c, i, 0, call->args[sa->len_arg], 0);
+		break;
+	case T_IOV_IN:
+	case T_IOV_OUT:
+		print_iov_cap(c, i, call->args[sa->len_arg], sa->type == T_IOV_OUT);
 		break;
 	case T_RBUF:
 	case T_RBUF_HEX:

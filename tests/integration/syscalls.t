@@ -109,6 +109,12 @@ strace -qq -y -s 3 -e trace=openat,write,close -o "$SCRATCH/y.st" -- "$T"
 is "$(grep -A2 '"/dev/null"' "$SCRATCH/y.txt")" "$(grep -A2 '"/dev/null"' "$SCRATCH/y.st" | sed 's/ \+= / = /')" \
    "-y -s 3: same three lines as strace"
 
+# iovecs (readv/writev) as strace shows them, a failed readv included.
+"$RTRACE" -e trace=readv,writev -o "$SCRATCH/iov.txt" -- "$TARGETS/iov" > /dev/null
+strace -qq -e trace=readv,writev -o "$SCRATCH/iov.st" -- "$TARGETS/iov" > /dev/null
+is "$(grep -v '^+++' "$SCRATCH/iov.txt" | sed 's/0x[0-9a-f]*/ADDR/g')" \
+   "$(sed 's/ \+= / = /; s/0x[0-9a-f]*/ADDR/g' "$SCRATCH/iov.st")" "readv/writev iovecs as strace prints them"
+
 # -e trace= filters in BPF.
 "$RTRACE" --json -e trace=openat,close -o "$SCRATCH/f.json" -- "$T"
 is "$(jsonq "$SCRATCH/f.json" "sorted(set(e['name'] for e in ev if e['type']=='syscall'))")" "['close', 'openat']" \
