@@ -44,6 +44,8 @@ static int check_format(const char *path)
 	return -ENOEXEC;
 }
 
+const int launch_signals[LAUNCH_NR_SIGNALS] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+
 int launch_resolve(struct launch *l, char *const argv[])
 {
 	const char *name = argv[0], *path_env;
@@ -113,8 +115,10 @@ int launch_fork(struct launch *l, char *const argv[])
 		/* EOF instead of a byte: rtrace gave up, leave without a trace. */
 		if (read(pipefd[0], &go, 1) != 1)
 			_exit(127);
-		/* Run as it would without us: `rtrace -- yes | head` must end. */
-		sigaction(SIGPIPE, &l->sigpipe, NULL);
+		/* Run as it would without us: `rtrace -- yes | head` must end, and
+		 * `nohup rtrace -- cmd` must leave cmd ignoring SIGHUP. */
+		for (int i = 0; i < LAUNCH_NR_SIGNALS; i++)
+			sigaction(launch_signals[i], &l->saved[i], NULL);
 		execv(l->path, argv);
 		fprintf(stderr, "rtrace: cannot execute '%s': %s\n", l->path, strerror(errno));
 		_exit(127);

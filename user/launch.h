@@ -11,8 +11,13 @@ struct launch {
 	pid_t pid;
 	int go_fd;		/* write end: one byte releases the child */
 	char *path;		/* the resolved executable */
-	struct sigaction sigpipe;	/* SIGPIPE as it was before rtrace ignored it */
+	/* launch_signals as they were before rtrace set its own */
+	struct sigaction saved[4];
 };
+
+/* The signals rtrace handles or ignores for itself: SIGINT, SIGTERM, SIGHUP, SIGPIPE. */
+#define LAUNCH_NR_SIGNALS	4
+extern const int launch_signals[LAUNCH_NR_SIGNALS];
 
 /* Finds argv[0] as execvp(3) would and checks it can run. Returns 0, or
  * prints `rtrace: ...` and returns -ENOENT/-EACCES/-ENOEXEC. */

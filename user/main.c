@@ -153,12 +153,22 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 	/* From the start: a signal during set-up must stop us, never be lost
 	 * (a background job inherits SIGINT ignored) nor kill us half-attached. */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* A closed pipe on our output must not kill us before we detach; the
-	 * launched program gets its own disposition back (launch.c). */
-	sigaction(SIGPIPE, &(struct sigaction){ .sa_handler = SIG_IGN }, &child.sigpipe);
+	/* The launched program gets every disposition back as it was (launch.c):
+	 * an ignored signal would otherwise become a handled one, reset to the
+	 * default by exec, or the other way round. */
+	for (i = 0; i < LAUNCH_NR_SIGNALS; i++) {
+		int sig = launch_signals[i];
+
+		sigaction(sig, NULL, &child.saved[i]);
+		/* nohup: a hangup stays ignored, for us too */
+		if (sig == SIGHUP && child.saved[i].sa_handler == SIG_IGN)
+			continue;
+		/* A closed pipe on our output must not kill us before we detach. */
+		if (sig == SIGPIPE)
+			sigaction(sig, &(struct sigaction){ .sa_handler = SIG_IGN }, NULL);
+		else
+			sigaction(sig, &sa, NULL);
+	}
 
 	/* Bad input first: it must be reported before anything is touched. */
 	if (env.cmd) {

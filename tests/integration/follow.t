@@ -40,5 +40,9 @@ is "$(jsonq "$SCRATCH/x.json" "[(e.get('signal'), e.get('signo')) for e in ev if
 direct=$(sh -c 'grep SigIgn /proc/$$/status')
 traced=$("$RTRACE" -e trace=none -- sh -c 'grep SigIgn /proc/$$/status' 2>/dev/null)
 is "$traced" "$direct" "ignored signals as without rtrace ($direct)"
+# ... also when the caller ignores some (nohup, a background job).
+direct=$(trap '' HUP INT; sh -c 'grep SigIgn /proc/$$/status')
+traced=$(trap '' HUP INT; "$RTRACE" -e trace=none -- sh -c 'grep SigIgn /proc/$$/status' 2>/dev/null)
+is "$traced" "$direct" "HUP and INT ignored by the caller stay ignored ($direct)"
 is "$(links_left)" 0 "no BPF link left behind"
 done_testing
