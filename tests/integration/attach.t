@@ -8,8 +8,10 @@ loop=$!
 wait_comm "$loop" loop
 
 for sig in INT TERM HUP; do
-	"$RTRACE" -v -p "$loop" --json -x tick -e trace=getppid -o "$SCRATCH/a-$sig.json" \
-		2> "$SCRATCH/a-$sig.err" &
+	# As from a terminal: under nohup SIGHUP comes ignored, and rtrace then
+	# keeps ignoring it, as nohup asks.
+	env --default-signal=HUP "$RTRACE" -v -p "$loop" --json -x tick -e trace=getppid \
+		-o "$SCRATCH/a-$sig.json" 2> "$SCRATCH/a-$sig.err" &
 	rt=$!
 	wait_ready "$SCRATCH/a-$sig.err"
 	sleep 1
