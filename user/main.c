@@ -64,11 +64,13 @@ static int check_privileges(void)
 	return -EPERM;
 }
 
-/* Returns the tgid of a process (or thread) id, or -ESRCH. */
-static pid_t process_tgid(pid_t pid)
+/* Copies the value of field key ("Tgid", "Uid") of /proc/PID/status into
+ * buf. Returns 0, or -ESRCH when the process (or the field) is not there. */
+static int proc_status_field(pid_t pid, const char *key, char *buf, size_t len)
 {
 	char path[64], line[256];
-	pid_t tgid = -ESRCH;
+	size_t n = strlen(key);
+	int err = -ESRCH;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
@@ -76,9 +78,24 @@ static pid_t process_tgid(pid_t pid)
 	if (!f)
 		return -ESRCH;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+		if (!strncmp(line, key, n) && line[n] == ':') {
+			snprintf(buf, len, "%s", line + n + 1);
+			err = 0;
 			break;
+		}
 	fclose(f);
+	return err;
+}
+
+/* Returns the tgid of a process (or thread) id, or -ESRCH. */
+static pid_t process_tgid(pid_t pid)
+{
+	char value[64];
+	pid_t tgid;
+
+	if (proc_status_field(pid, "Tgid", value, sizeof(value)) ||
+	    sscanf(value, "%d", &tgid) != 1)
+		return -ESRCH;
 	return tgid;
 }
 
@@ -87,23 +104,16 @@ static pid_t process_tgid(pid_t pid)
 static int check_may_trace(pid_t pid)
 {
 	unsigned int r, e, s, f;
-	char path[64], line[256];
+	char value[128];
 	int err = -EPERM;
-	FILE *file;
 
 	if (getuid() == 0)
 		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	file = fopen(path, "re");
-	if (!file)
+	if (proc_status_field(pid, "Uid", value, sizeof(value)))
 		return -ESRCH;
-	while (fgets(line, sizeof(line), file))
-		if (sscanf(line, "Uid: %u %u %u %u", &r, &e, &s, &f) == 4) {
-			if (r == getuid() && e == getuid() && s == getuid() && f == getuid())
-				err = 0;
-			break;
-		}
-	fclose(file);
+	if (sscanf(value, "%u %u %u %u", &r, &e, &s, &f) == 4 && r == getuid() &&
+	    e == getuid() && s == getuid() && f == getuid())
+		err = 0;
 	if (err)
 		elog("not permitted to trace process %d: it belongs to another user", pid);
 	return err;
