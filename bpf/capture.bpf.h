@@ -108,13 +108,8 @@ static const __u32 zero_key;
 /* Sends the record built at the start of the scratch buffer, off bytes. */
 static __always_inline void output_scratch(struct scratch *s, __u32 off)
 {
-	__u64 queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-
 	off &= OFF_MASK;
-	if (off < 8 || queued + off > hot_limit ||
-	    bpf_ringbuf_output(&events, s->buf, off,
-			       queued >= wakeup_threshold ? BPF_RB_FORCE_WAKEUP
-							  : BPF_RB_NO_WAKEUP))
+	if (off < 8 || bpf_ringbuf_output(&events, s->buf, off, BPF_RB_NO_WAKEUP))
 		__sync_fetch_and_add(&lost_events, 1);
 }
 

@@ -11,11 +11,18 @@
 #include <bpf/bpf_core_read.h>
 #include "rtrace.h"
 
-/* Sized by the loader (--buffer-size) before load. */
+/* Syscall and function records. Sized by the loader (--buffer-size). */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 22);
 } events SEC(".maps") __weak;
+
+/* Fork, exec and exit, apart: a trace that lost records in a full events
+ * buffer still shows how its processes ended. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 18);
+} proc_events SEC(".maps") __weak;
 
 /* Processes being traced, by tgid: value is enum rtrace_tgid_flags. */
 struct {
@@ -38,10 +45,6 @@ const volatile __u32 target_tgid __weak;
 /* The launched child: silent until its execve, so that rtrace's own fork and
  * wait never show and the trace starts at the exec. */
 __u32 await_exec_tgid __weak;
-/* Wake the consumer only when the buffer is filling up: a wakeup per record
- * costs 0.6-3 us, the loader polls every few ms anyway. */
-const volatile __u64 wakeup_threshold __weak = 1 << 20;
-
 static __always_inline bool tgid_traced(__u32 tgid)
 {
 	if (target_tgid)
@@ -49,28 +52,21 @@ static __always_inline bool tgid_traced(__u32 tgid)
 	return bpf_map_lookup_elem(&traced_tgids, &tgid) != NULL;
 }
 
-/* Bytes of the buffer syscall and function records may fill: the rest is
- * kept for process events (fork, exec, exit), so that even a trace that lost
- * records shows how its processes ended. */
-const volatile __u64 hot_limit __weak = ~0ULL;
-
-/* Reserves a record; hot ones (syscalls, calls) only below hot_limit.
- * *queued is what the consumer has yet to read, for submit_event. */
-static __always_inline void *reserve_event(__u64 size, bool hot, __u64 *queued)
+/* Reserves a record in rb, counting it lost when there is no room. */
+static __always_inline void *reserve_event(void *rb, __u64 size)
 {
-	void *e = NULL;
+	void *e = bpf_ringbuf_reserve(rb, size, 0);
 
-	*queued = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	if (!hot || *queued + size <= hot_limit)
-		e = bpf_ringbuf_reserve(&events, size, 0);
 	if (!e)
 		__sync_fetch_and_add(&lost_events, 1);
 	return e;
 }
 
-static __always_inline void submit_event(void *e, __u64 queued)
+/* Never a wakeup: one costs 0.6-3 us, and the loader polls every few ms,
+ * more often while the buffer fills fast. */
+static __always_inline void submit_event(void *e)
 {
-	bpf_ringbuf_submit(e, queued >= wakeup_threshold ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline void fill_hdr(struct rtrace_hdr *h, __u32 type, __u64 pid_tgid)
@@ -79,7 +75,8 @@ static __always_inline void fill_hdr(struct rtrace_hdr *h, __u32 type, __u64 pid
 	h->tid = (__u32)pid_tgid;
 	h->tgid = pid_tgid >> 32;
 	h->cpu = bpf_get_smp_processor_id();
-	h->ts_ns = bpf_ktime_get_boot_ns();
+	/* Not the boot clock: that is the monotonic one plus a call (~10 ns). */
+	h->ts_ns = bpf_ktime_get_ns();
 }
 
 #endif

@@ -6,7 +6,6 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = parent->tgid, ctgid = child->tgid, flags = 0;
-	__u64 queued;
 	struct rtrace_fork *e;
 
 	/* A new thread joins its process's entry; only new processes matter. */
@@ -14,12 +13,12 @@ int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	/* The child is added before it runs, so nothing it does is missed. */
 	bpf_map_update_elem(&traced_tgids, &ctgid, &flags, BPF_ANY);
-	e = reserve_event(sizeof(*e), false, &queued);
+	e = reserve_event(&proc_events, sizeof(*e));
 	if (!e)
 		return 0;
 	fill_hdr(&e->hdr, RTRACE_EV_FORK, ((__u64)ptgid << 32) | parent->pid);
 	e->child_tgid = ctgid;
-	submit_event(e, queued);
+	submit_event(e);
 	return 0;
 }
 
@@ -28,18 +27,21 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
-	__u64 queued;
 	struct rtrace_exec *e;
 
 	if (!tgid_traced(tgid))
 		return 0;
-	e = reserve_event(sizeof(*e), false, &queued);
+	/* The launched child is rtrace's no more (sys_enter does this first
+	 * when syscalls are traced, so that the execve itself shows). */
+	if (await_exec_tgid == tgid)
+		await_exec_tgid = 0;
+	e = reserve_event(&proc_events, sizeof(*e));
 	if (!e)
 		return 0;
 	fill_hdr(&e->hdr, RTRACE_EV_EXEC, pid_tgid);
 	e->old_tid = old_pid;
 	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
-	submit_event(e, queued);
+	submit_event(e);
 	return 0;
 }
 
@@ -48,7 +50,6 @@ int BPF_PROG(sched_exit, struct task_struct *p)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
-	__u64 queued;
 	struct rtrace_exit *e;
 
 	if (!tgid_traced(tgid))
@@ -58,11 +59,11 @@ int BPF_PROG(sched_exit, struct task_struct *p)
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
 	bpf_map_delete_elem(&traced_tgids, &tgid);
-	e = reserve_event(sizeof(*e), false, &queued);
+	e = reserve_event(&proc_events, sizeof(*e));
 	if (!e)
 		return 0;
 	fill_hdr(&e->hdr, RTRACE_EV_EXIT, pid_tgid);
 	e->status = BPF_CORE_READ(p, exit_code);
-	submit_event(e, queued);
+	submit_event(e);
 	return 0;
 }

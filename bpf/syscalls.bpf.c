@@ -20,6 +20,10 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } in_sigreturn SEC(".maps");
+/* At least the number of entries in in_sigreturn: while zero, an exit with
+ * orig_ax -1 is the uretprobe syscall's, known without a lookup on every
+ * traced return. */
+__u32 sigreturns_pending;
 
 const volatile __u64 syscall_mask[RTRACE_MAX_SYSCALLS / 64] __weak;
 
@@ -66,7 +70,6 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u64 queued;
 	struct rtrace_sys_enter *e;
 
 	if (!traced_now(pid_tgid >> 32, id) || !syscall_wanted(id))
@@ -75,6 +78,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		__u32 tid = pid_tgid;
 		__u8 one = 1;
 
+		__sync_fetch_and_add(&sigreturns_pending, 1);
 		bpf_map_update_elem(&in_sigreturn, &tid, &one, BPF_ANY);
 	}
 	if (mask_has(capture_enter_mask, id)) {
@@ -87,11 +91,11 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		emit_with_captures(s, sizeof(*e), &e->nr_captures, id, false, regs, 0);
 		return 0;
 	}
-	e = reserve_event(sizeof(*e), true, &queued);
+	e = reserve_event(&events, sizeof(*e));
 	if (!e)
 		return 0;
 	fill_sys_enter(e, pid_tgid, regs, id);
-	submit_event(e, queued);
+	submit_event(e);
 	return 0;
 }
 
@@ -100,16 +104,15 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	long id = regs->orig_ax;
-	__u64 queued;
 	struct rtrace_sys_exit *e;
 
 	if (id < 0) {
 		__u32 tid = pid_tgid;
 
 		/* rt_sigreturn, or the uretprobe syscall's own exit */
-		if (!bpf_map_lookup_elem(&in_sigreturn, &tid))
+		if (!sigreturns_pending || bpf_map_delete_elem(&in_sigreturn, &tid))
 			return 0;
-		bpf_map_delete_elem(&in_sigreturn, &tid);
+		__sync_fetch_and_sub(&sigreturns_pending, 1);
 		id = NR_RT_SIGRETURN;
 	}
 	if (!traced_now(pid_tgid >> 32, id) || !syscall_wanted(id))
@@ -130,7 +133,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		emit_with_captures(s, sizeof(*e), &e->nr_captures, id, true, regs, ret);
 		return 0;
 	}
-	e = reserve_event(sizeof(*e), true, &queued);
+	e = reserve_event(&events, sizeof(*e));
 	if (!e)
 		return 0;
 	fill_hdr(&e->hdr, RTRACE_EV_SYS_EXIT, pid_tgid);
@@ -138,7 +141,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	e->ret = ret;
 	e->nr_captures = 0;
 	e->pad = 0;
-	submit_event(e, queued);
+	submit_event(e);
 	return 0;
 }
 

@@ -99,7 +99,7 @@ struct rtrace_hdr {
 	__u32 tid;
 	__u32 tgid;
 	__u32 cpu;
-	__u64 ts_ns;		/* CLOCK_BOOTTIME, converted to wall clock by the loader */
+	__u64 ts_ns;		/* CLOCK_MONOTONIC, converted to wall clock by the loader */
 };
 
 struct rtrace_sys_enter {

@@ -41,11 +41,11 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 static __s64 wall_offset_ns(void)
 {
-	struct timespec real, boot;
+	struct timespec real, mono;
 
 	clock_gettime(CLOCK_REALTIME, &real);
-	clock_gettime(CLOCK_BOOTTIME, &boot);
-	return (real.tv_sec - boot.tv_sec) * 1000000000LL + (real.tv_nsec - boot.tv_nsec);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	return (real.tv_sec - mono.tv_sec) * 1000000000LL + (real.tv_nsec - mono.tv_nsec);
 }
 
 /* Root, or CAP_BPF + CAP_PERFMON (both needed for tracing programs). */

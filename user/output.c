@@ -641,6 +641,17 @@ static void unwind_to(struct output *o, struct tid_state *t, __u64 sp, __u64 ts,
 	}
 }
 
+/* Whether this entry shows the thread left its newest frame without a return. */
+static bool entry_unwinds_top(const struct tid_state *t, const struct rtrace_func_entry *e)
+{
+	__u64 top_sp;
+
+	if (!t->depth)
+		return false;
+	top_sp = t->frames[t->depth - 1].sp;
+	return top_sp < e->sp || (top_sp == e->sp && !is_trampoline(e->ret_addr));
+}
+
 static void json_call(struct output *o, struct tid_state *t, const struct rtrace_func_entry *e,
 		      size_t size, int depth, bool returns)
 {
@@ -815,7 +826,10 @@ int output_event(struct output *o, const void *data, size_t size)
 	    h->type != RTRACE_EV_EXIT) {
 		bool completes = o->held_tid == t &&
 				 ((o->held == HELD_SYSCALL && h->type == RTRACE_EV_SYS_EXIT) ||
-				  (o->held == HELD_CALL && h->type == RTRACE_EV_FUNC_RETURN));
+				  (o->held == HELD_CALL && h->type == RTRACE_EV_FUNC_RETURN) ||
+				  (o->held == HELD_CALL && h->type == RTRACE_EV_FUNC_ENTRY &&
+				   size >= sizeof(struct rtrace_func_entry) &&
+				   entry_unwinds_top(t, data)));
 
 		if (!completes)
 			flush_held(o);

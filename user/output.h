@@ -22,7 +22,7 @@ struct output_opts {
 	bool raw_args;		/* --args=raw */
 	bool no_args;		/* --args=none */
 	bool prefix_tids;	/* show [pid N] from the start (-f, -p with threads) */
-	__s64 wall_offset_ns;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
+	__s64 wall_offset_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 };
 
 struct output;

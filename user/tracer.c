@@ -21,12 +21,14 @@
 /* How far behind "now" an event must be before no earlier one can still
  * arrive from another CPU. */
 #define REORDER_SLACK_NS	(2 * 1000 * 1000ULL)
+/* The wait after a round that took an eighth of the buffer or more. */
+#define BUSY_POLL_MS		1
 
-static __u64 boot_now_ns(void)
+static __u64 mono_now_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_BOOTTIME, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
@@ -123,6 +125,16 @@ static int load_capture_specs(struct tracer *tr)
 	return 0;
 }
 
+static bool any_syscall(const __u64 *mask, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < size / sizeof(*mask); i++)
+		if (mask[i])
+			return true;
+	return false;
+}
+
 int tracer_load(struct tracer *tr, const struct env *env)
 {
 	unsigned long size = round_pow2(env->buffer_size);
@@ -134,13 +146,18 @@ int tracer_load(struct tracer *tr, const struct env *env)
 		elog("cannot open BPF programs: %s", strerror(-err));
 		return err;
 	}
+	/* -e trace=none: no syscall tracepoint at all. Once attached, it runs on
+	 * every syscall, the uretprobe syscall of each traced return included. */
+	if (!any_syscall(env->syscall_mask, sizeof(env->syscall_mask))) {
+		bpf_program__set_autoload(tr->skel->progs.sys_enter, false);
+		bpf_program__set_autoload(tr->skel->progs.sys_exit, false);
+	}
 	tr->skel->rodata->follow_forks = env->follow;
 	tr->skel->rodata->target_tgid = tr->single_tgid;
 	memcpy((void *)tr->skel->rodata->syscall_mask, env->syscall_mask,
 	       sizeof(env->syscall_mask));
-	tr->skel->rodata->wakeup_threshold = size / 4;
 	tr->skel->rodata->buf_limit = env->string_limit;
-	tr->skel->rodata->hot_limit = size - (size / 16 > 1024 ? size / 16 : 1024);
+	tr->busy_bytes = size / 8;
 	err = bpf_map__set_max_entries(tr->skel->maps.events, size);
 	if (err)
 		goto fail;
@@ -201,6 +218,8 @@ int tracer_attach_core(struct tracer *tr)
 	int err;
 
 	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		if (!bpf_program__autoload(progs[i]))
+			continue;
 		link = bpf_program__attach(progs[i]);
 		if (!link) {
 			err = -errno;
@@ -592,6 +611,7 @@ static int on_record(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*h))
 		return 0;
+	tr->round_bytes += size;
 	err = timeline_push(&tr->tl, h->ts_ns, data, size);
 	if (err && !tr->err)
 		tr->err = err;
@@ -616,7 +636,7 @@ static void flush_due(struct tracer *tr, __u64 up_to)
 		free(item.data);
 	}
 	if (lost != tr->lost_seen) {
-		output_lost(tr->out, lost - tr->lost_seen, boot_now_ns());
+		output_lost(tr->out, lost - tr->lost_seen, mono_now_ns());
 		tr->lost_seen = lost;
 	}
 }
@@ -628,17 +648,22 @@ int tracer_poll(struct tracer *tr, int timeout_ms, bool final)
 
 	if (!tr->rb) {
 		tr->rb = ring_buffer__new(bpf_map__fd(tr->skel->maps.events), on_record, tr, NULL);
-		if (!tr->rb) {
+		if (!tr->rb || ring_buffer__add(tr->rb, bpf_map__fd(tr->skel->maps.proc_events),
+						on_record, tr)) {
 			err = -errno;
 			elog("cannot open the ring buffer: %s", strerror(-err));
 			return err;
 		}
 	}
-	/* Records mostly sit unannounced (BPF_RB_NO_WAKEUP): the poll is a timed
-	 * wait, the consume after it takes what is there. Everything stamped
-	 * before `start` and committed is in the buffer by then. */
+	/* Records sit unannounced (BPF_RB_NO_WAKEUP): the poll is a timed wait,
+	 * the consume after it takes what is there. Everything stamped before
+	 * `start` and committed is in the buffer by then. A round that found the
+	 * buffer filling fast shortens the next wait. */
+	if (tr->round_bytes >= tr->busy_bytes && timeout_ms > BUSY_POLL_MS)
+		timeout_ms = BUSY_POLL_MS;
+	tr->round_bytes = 0;
 	err = final ? 0 : ring_buffer__poll(tr->rb, timeout_ms);
-	start = boot_now_ns();
+	start = mono_now_ns();
 	if (err >= 0 || err == -EINTR)
 		err = ring_buffer__consume(tr->rb);
 	if (err < 0)

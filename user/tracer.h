@@ -26,6 +26,8 @@ struct tracer {
 	struct timeline tl;
 	struct output *out;
 	__u64 lost_seen;
+	size_t round_bytes;	/* taken from the buffers by the last poll */
+	size_t busy_bytes;	/* a round this big means the buffer fills fast */
 	int err;		/* first error inside the ring buffer callback */
 	pid_t single_tgid;	/* set before tracer_load: the only process traced */
 	/* set before tracer_load: the functions to trace, whose argument

@@ -53,6 +53,27 @@ is "$(jsonq "$SCRATCH/jmp.json" "[(e['name'], e['depth']) for e in ev if e['type
 is "$(jsonq "$SCRATCH/jmp.json" "sorted(e['name'] for e in ev if e['type']=='return' and e.get('unwound'))")" \
    "['inner', 'middle', 'outer']" "the skipped frames are closed as unwound"
 
+# A call landing where a traced frame began: inside it when that frame is
+# live (middle ends in `jmp leaf`), a fresh frame when longjmp left it (bail).
+"$RTRACE" --json -x outer -x middle -x leaf -x bail -e trace=none \
+	-o "$SCRATCH/tail.json" -- "$TARGETS/tailcall"
+is "$?" 0 "tailcall target exits 0"
+is "$(jsonq "$SCRATCH/tail.json" "' '.join('%s:%s@%s' % (e['type'][0], e['name'], e['depth']) for e in ev if e['type'] in ('call', 'return') and e['name'] != 'bail')")" \
+   "$(printf 'c:outer@0 c:middle@1 c:leaf@2 r:leaf@2 r:middle@1 r:outer@0 %.0s' 1 2 | sed 's/ $//')" \
+   "a tail-called function nests in the caller that jumped to it"
+is "$(jsonq "$SCRATCH/tail.json" "[(e['type'][0], e['depth'], e.get('unwound', False)) for e in ev if e.get('name') == 'bail']")" \
+   "[('c', 0, False), ('r', 0, True), ('c', 0, False), ('r', 0, True), ('c', 0, False), ('r', 0, True), ('c', 0, False), ('r', 0, False)]" \
+   "a call at the sp of a frame left by longjmp starts at the same depth"
+is "$(jsonq "$SCRATCH/tail.json" "[e['ret'] for e in ev if e['type']=='return' and e['name'] in ('leaf', 'middle', 'outer')]")" \
+   "[1, 1, 2, 3, 3, 4]" "chained returns carry each function's value"
+
+# The launched child runs rtrace's own libc until its execve: none of it shows.
+"$RTRACE" --json -x 'libc:execv*' -x 'libc:read' -o "$SCRATCH/preexec.json" -- /bin/true
+is "$(jsonq "$SCRATCH/preexec.json" "[e['name'] for e in ev if e['type'] in ('call', 'return')]")" "[]" \
+   "no call of rtrace's child before its exec"
+is "$(jsonq "$SCRATCH/preexec.json" "[e['name'] for e in ev if e['type'] == 'syscall'][0]")" "execve" \
+   "the trace starts at the execve"
+
 # Threads: 4 threads x 25 calls, each with its getppid inside.
 "$RTRACE" --json -x work -e trace=getppid -o "$SCRATCH/thr.json" -- "$TARGETS/threads"
 is "$(jsonq "$SCRATCH/thr.json" "sorted(__import__('collections').Counter(e['tid'] for e in ev if e['type']=='call').values())")" \

@@ -129,7 +129,8 @@ int main(void)
 		  "calls nest, leaf calls fold into one line");
 	free(buf);
 
-	/* longjmp: inner and outer are left without returns; leaf is back at depth 1. */
+	/* longjmp: inner and outer are left without returns; leaf is back at depth 1.
+	 * inner, open with nothing inside, prints as one line. */
 	start(false);
 	call(100, 1000, 0, 0x1000);
 	call(100, 2000, 1, 0x0f00);
@@ -140,8 +141,7 @@ int main(void)
 	CHECK_STR(finish(),
 		  "main() {\n"
 		  "  outer() {\n"
-		  "    inner() {\n"
-		  "    } inner = ? <unwound>\n"
+		  "    inner() = ? <unwound>\n"
 		  "  } outer = ? <unwound>\n"
 		  "  leaf() = 5 <0.000001>\n"
 		  "} main = 0 <0.000005>\n",
