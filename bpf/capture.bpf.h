@@ -109,6 +109,7 @@ static const __u32 zero_key;
 static __always_inline void output_scratch(struct scratch *s, __u32 off)
 {
 	off &= OFF_MASK;
+	((struct rtrace_hdr *)s->buf)->size = off;
 	if (off < 8 || bpf_ringbuf_output(&events, s->buf, off, BPF_RB_NO_WAKEUP))
 		__sync_fetch_and_add(&lost_events, 1);
 }

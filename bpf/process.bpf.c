@@ -16,7 +16,7 @@ int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 	e = reserve_event(&proc_events, sizeof(*e));
 	if (!e)
 		return 0;
-	fill_hdr(&e->hdr, RTRACE_EV_FORK, ((__u64)ptgid << 32) | parent->pid);
+	fill_hdr(&e->hdr, RTRACE_EV_FORK, ((__u64)ptgid << 32) | parent->pid, sizeof(*e));
 	e->child_tgid = ctgid;
 	submit_event(e);
 	return 0;
@@ -38,7 +38,7 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	e = reserve_event(&proc_events, sizeof(*e));
 	if (!e)
 		return 0;
-	fill_hdr(&e->hdr, RTRACE_EV_EXEC, pid_tgid);
+	fill_hdr(&e->hdr, RTRACE_EV_EXEC, pid_tgid, sizeof(*e));
 	e->old_tid = old_pid;
 	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
 	submit_event(e);
@@ -62,7 +62,7 @@ int BPF_PROG(sched_exit, struct task_struct *p)
 	e = reserve_event(&proc_events, sizeof(*e));
 	if (!e)
 		return 0;
-	fill_hdr(&e->hdr, RTRACE_EV_EXIT, pid_tgid);
+	fill_hdr(&e->hdr, RTRACE_EV_EXIT, pid_tgid, sizeof(*e));
 	e->status = BPF_CORE_READ(p, exit_code);
 	submit_event(e);
 	return 0;

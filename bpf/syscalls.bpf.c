@@ -54,7 +54,7 @@ static const __u32 zero;
 static __always_inline void fill_sys_enter(struct rtrace_sys_enter *e, __u64 pid_tgid,
 					   struct pt_regs *regs, long id)
 {
-	fill_hdr(&e->hdr, RTRACE_EV_SYS_ENTER, pid_tgid);
+	fill_hdr(&e->hdr, RTRACE_EV_SYS_ENTER, pid_tgid, sizeof(*e));
 	e->nr = id;
 	e->nr_captures = 0;
 	e->pad = 0;
@@ -71,6 +71,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct rtrace_sys_enter *e;
+	struct batch *b;
 
 	if (!traced_now(pid_tgid >> 32, id) || !syscall_wanted(id))
 		return 0;
@@ -91,11 +92,11 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		emit_with_captures(s, sizeof(*e), &e->nr_captures, id, false, regs, 0);
 		return 0;
 	}
-	e = reserve_event(&events, sizeof(*e));
+	e = record_begin(&b, sizeof(*e));
 	if (!e)
 		return 0;
 	fill_sys_enter(e, pid_tgid, regs, id);
-	submit_event(e);
+	record_end(b, e, sizeof(*e));
 	return 0;
 }
 
@@ -105,6 +106,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	long id = regs->orig_ax;
 	struct rtrace_sys_exit *e;
+	struct batch *b;
 
 	if (id < 0) {
 		__u32 tid = pid_tgid;
@@ -125,7 +127,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		if (!s)
 			return 0;
 		e = (void *)s->buf;
-		fill_hdr(&e->hdr, RTRACE_EV_SYS_EXIT, pid_tgid);
+		fill_hdr(&e->hdr, RTRACE_EV_SYS_EXIT, pid_tgid, sizeof(*e));
 		e->nr = id;
 		e->ret = ret;
 		e->nr_captures = 0;
@@ -133,15 +135,15 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		emit_with_captures(s, sizeof(*e), &e->nr_captures, id, true, regs, ret);
 		return 0;
 	}
-	e = reserve_event(&events, sizeof(*e));
+	e = record_begin(&b, sizeof(*e));
 	if (!e)
 		return 0;
-	fill_hdr(&e->hdr, RTRACE_EV_SYS_EXIT, pid_tgid);
+	fill_hdr(&e->hdr, RTRACE_EV_SYS_EXIT, pid_tgid, sizeof(*e));
 	e->nr = id;
 	e->ret = ret;
 	e->nr_captures = 0;
 	e->pad = 0;
-	submit_event(e);
+	record_end(b, e, sizeof(*e));
 	return 0;
 }
 

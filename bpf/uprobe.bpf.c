@@ -48,7 +48,7 @@ static __always_inline bool return_pending_at(struct task_struct *task, __u64 sp
 static __always_inline void fill_entry(struct rtrace_func_entry *e, struct pt_regs *ctx,
 				       struct task_struct *task, __u64 pid_tgid, __u64 cookie)
 {
-	fill_hdr(&e->hdr, RTRACE_EV_FUNC_ENTRY, pid_tgid);
+	fill_hdr(&e->hdr, RTRACE_EV_FUNC_ENTRY, pid_tgid, sizeof(*e));
 	e->cookie = cookie;
 	e->sp = PT_REGS_SP(ctx);
 	/* Just pushed by the call: resident, so the read does not fail. Zero
@@ -133,6 +133,7 @@ int BPF_KPROBE(func_entry)
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 pid_tgid = (__u64)task->tgid << 32 | (__u32)task->pid, cookie, id;
 	struct rtrace_func_entry *e;
+	struct batch *b;
 
 	if (!func_traced(pid_tgid >> 32))
 		return 0;
@@ -156,11 +157,11 @@ int BPF_KPROBE(func_entry)
 		output_scratch(s, off);
 		return 0;
 	}
-	e = reserve_event(&events, sizeof(*e));
+	e = record_begin(&b, sizeof(*e));
 	if (!e)
 		return 0;
 	fill_entry(e, ctx, task, pid_tgid, cookie);
-	submit_event(e);
+	record_end(b, e, sizeof(*e));
 	return 0;
 }
 
@@ -170,17 +171,18 @@ int BPF_KRETPROBE(func_return)
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 pid_tgid = (__u64)task->tgid << 32 | (__u32)task->pid;
 	struct rtrace_func_return *e;
+	struct batch *b;
 
 	if (!func_traced(pid_tgid >> 32))
 		return 0;
-	e = reserve_event(&events, sizeof(*e));
+	e = record_begin(&b, sizeof(*e));
 	if (!e)
 		return 0;
-	fill_hdr(&e->hdr, RTRACE_EV_FUNC_RETURN, pid_tgid);
+	fill_hdr(&e->hdr, RTRACE_EV_FUNC_RETURN, pid_tgid, sizeof(*e));
 	e->cookie = bpf_get_attach_cookie(ctx);
 	e->sp = PT_REGS_SP(ctx);
 	e->ret = PT_REGS_RC(ctx);
 	e->ret2 = ctx->dx;
-	submit_event(e);
+	record_end(b, e, sizeof(*e));
 	return 0;
 }

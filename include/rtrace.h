@@ -12,6 +12,8 @@
 #define RTRACE_MAX_SYSCALLS	512	/* syscall bitmap size (x86-64 tops out at 469) */
 #define RTRACE_COMM_LEN		16
 #define RTRACE_PATH_LEN		256
+#define RTRACE_BATCH_SIZE	4096	/* bytes of records a CPU gathers before output */
+#define RTRACE_MAX_CPUS		8192	/* CPUs whose batches the loader can flush */
 
 enum rtrace_event_type {
 	RTRACE_EV_SYS_ENTER = 1,
@@ -98,7 +100,7 @@ struct rtrace_hdr {
 	__u32 type;
 	__u32 tid;
 	__u32 tgid;
-	__u32 cpu;
+	__u32 size;		/* of the whole record: a batch is records end to end */
 	__u64 ts_ns;		/* CLOCK_MONOTONIC, converted to wall clock by the loader */
 };
 

@@ -17,36 +17,89 @@ TMP=$(mktemp -d /tmp/rtrace-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
 
+# one_ns CMD...: runs CMD once, prints the ns/iter it reported, and "lost"
+# after it if rtrace said it lost events (a figure for records not delivered).
+one_ns() {
+	local out
+	out=$("$@" 2>&1 >/dev/null)
+	printf '%s' "$(sed -n 's/.*bench_work: \([0-9.]*\) ns\/iter.*/\1/p' <<< "$out" | tail -1)"
+	grep -q 'events lost' <<< "$out" && printf ' lost'
+	echo
+}
+
 # median_ns CMD...: runs CMD RUNS times, prints the median ns/iter it reported.
 median_ns() {
-	local i out
+	local i
 	for ((i = 0; i < RUNS; i++)); do
-		out=$("$@" 2>&1 >/dev/null | sed -n 's/.*bench_work: \([0-9.]*\) ns\/iter.*/\1/p' | tail -1)
-		echo "${out:-nan}"
-	done | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+		one_ns "$@"
+	done | median
+}
+
+# median: of the first column; says "lost" after it if a run lost events.
+median() {
+	local vals lost=
+	vals=$(cat)
+	grep -q ' lost' <<< "$vals" && lost=" lost"
+	echo "$(awk '{ print $1 == "" ? "nan" : $1 }' <<< "$vals" | sort -g |
+		awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')$lost"
+}
+
+# interleaved NAME CMD NAME CMD ...: runs the commands (strings) in turn,
+# RUNS rounds, so that a slower spell of the machine hits all of them alike;
+# sets NS[NAME] to each one's median.
+interleaved() {
+	local -a names=() cmds=()
+	local i r
+	while [ $# -ge 2 ]; do
+		names+=("$1")
+		cmds+=("$2")
+		shift 2
+	done
+	for ((r = 0; r < RUNS; r++)); do
+		for i in "${!cmds[@]}"; do
+			echo "$i $(eval "one_ns ${cmds[$i]}")"
+		done
+	done > "$TMP/runs"
+	for i in "${!cmds[@]}"; do
+		NS[${names[$i]}]=$(awk -v i="$i" '$1 == i { $1 = ""; print }' "$TMP/runs" | median)
+	done
 }
 
 declare -A NS
 row() {	# row LABEL NS BASE FLOOR_OVERHEAD
-	awk -v l="$1" -v ns="$2" -v base="$3" -v fl="$4" 'BEGIN {
+	local ns=${2% lost} note=
+	[ "$ns" != "$2" ] && note="  (events lost: not all delivered)"
+	awk -v l="$1" -v ns="$ns" -v base="$3" -v fl="$4" -v note="$note" 'BEGIN {
 		ov = ns - base
 		printf "  %-34s %10.1f ns %+10.1f ns", l, ns, ov
 		if (fl > 0) printf "  %6.2fx floor", ov / fl
-		printf "\n" }'
+		printf "%s\n", note }'
+}
+
+# base_rows FLOOR_LABEL: sets base, floor and fl (the floor's overhead) from
+# NS and prints the untraced and floor rows.
+base_rows() {
+	base=${NS[base]}
+	floor=${NS[floor]}
+	fl=$(awk -v a="$floor" -v b="$base" 'BEGIN { print a - b }')
+	row "untraced" "$base" "$base" 0
+	row "$1" "$floor" "$base" "$fl"
 }
 
 echo "rtrace bench: kernel $(uname -r), $(nproc) CPUs, median of $RUNS runs"
 echo
 echo "Per function call ($CALLS calls of work(), entry + return, written to a file)"
-base=$(median_ns $W calls $CALLS)
-floor=$(median_ns $FLOOR func work $W calls $CALLS)
-fl=$(awk -v a="$floor" -v b="$base" 'BEGIN { print a - b }')
-row "untraced" "$base" "$base" 0
-row "no-op uprobe+uretprobe (floor)" "$floor" "$base" "$fl"
-NS[fn_text]=$(median_ns ./rtrace -x work -e trace=none -o $TMP/o.txt -- $W calls $CALLS)
+# A buffer that holds the whole run: the figures are for records delivered.
+BUF="--buffer-size 256M"
+interleaved base "$W calls $CALLS" \
+	floor "$FLOOR func work $W calls $CALLS" \
+	fn_text "./rtrace $BUF -x work -e trace=none -o $TMP/o.txt -- $W calls $CALLS" \
+	fn_json "./rtrace $BUF --json -x work -e trace=none -o $TMP/o.json -- $W calls $CALLS" \
+	fn_nobatch "env RTRACE_NO_BATCHES=1 ./rtrace $BUF -x work -e trace=none -o $TMP/o1.txt -- $W calls $CALLS"
+base_rows "no-op uprobe+uretprobe (floor)"
 row "rtrace -x work" "${NS[fn_text]}" "$base" "$fl"
-NS[fn_json]=$(median_ns ./rtrace --json -x work -e trace=none -o $TMP/o.json -- $W calls $CALLS)
 row "rtrace --json -x work" "${NS[fn_json]}" "$base" "$fl"
+row "rtrace, one record per event" "${NS[fn_nobatch]}" "$base" "$fl"
 if command -v bpftrace >/dev/null; then
 	NS[fn_bt]=$(median_ns bpftrace -q -o $TMP/bt.txt -e "uprobe:$W:work { printf(\"%d work\n\", tid); } uretprobe:$W:work { printf(\"%d ret %d\n\", tid, retval); }" -c "$W calls $CALLS")
 	row "bpftrace uprobe+uretprobe printf" "${NS[fn_bt]}" "$base" "$fl"
@@ -73,17 +126,17 @@ awk -v t="${NS[fn6_typed]}" -v n="${NS[fn6_none]}" -v b="$base6" \
 
 echo
 echo "Per syscall ($SYSCALLS getppid, enter + exit, written to a file)"
-base=$(median_ns $W syscalls $SYSCALLS)
-floor=$(median_ns $FLOOR sys $W syscalls $SYSCALLS)
-fl=$(awk -v a="$floor" -v b="$base" 'BEGIN { print a - b }')
-row "untraced" "$base" "$base" 0
-row "no-op tp_btf enter+exit (floor)" "$floor" "$base" "$fl"
-NS[sys_none]=$(median_ns ./rtrace -e trace=none -o $TMP/n.txt -- $W syscalls $SYSCALLS)
-row "rtrace -e trace=none (filtered)" "${NS[sys_none]}" "$base" "$fl"
-NS[sys_text]=$(median_ns ./rtrace -o $TMP/s.txt -- $W syscalls $SYSCALLS)
+interleaved base "$W syscalls $SYSCALLS" \
+	floor "$FLOOR sys $W syscalls $SYSCALLS" \
+	sys_none "./rtrace $BUF -e trace=getpid -o $TMP/n.txt -- $W syscalls $SYSCALLS" \
+	sys_text "./rtrace $BUF -o $TMP/s.txt -- $W syscalls $SYSCALLS" \
+	sys_json "./rtrace $BUF --json -o $TMP/s.json -- $W syscalls $SYSCALLS" \
+	sys_nobatch "env RTRACE_NO_BATCHES=1 ./rtrace $BUF -o $TMP/s1.txt -- $W syscalls $SYSCALLS"
+base_rows "no-op tp_btf enter+exit (floor)"
+row "rtrace -e trace=getpid (filtered out)" "${NS[sys_none]}" "$base" "$fl"
 row "rtrace" "${NS[sys_text]}" "$base" "$fl"
-NS[sys_json]=$(median_ns ./rtrace --json -o $TMP/s.json -- $W syscalls $SYSCALLS)
 row "rtrace --json" "${NS[sys_json]}" "$base" "$fl"
+row "rtrace, one record per event" "${NS[sys_nobatch]}" "$base" "$fl"
 NS[sys_st]=$(RUNS=1 median_ns strace -f -o $TMP/st.txt $W syscalls $((SYSCALLS / 10)))
 row "strace -f (1 run, syscalls/10)" "${NS[sys_st]}" "$base" "$fl"
 if command -v bpftrace >/dev/null; then
@@ -93,9 +146,11 @@ fi
 
 echo
 echo "Throughput and fixed costs"
-n=2000000
+# Until the last record is written: the program makes them faster than JSON
+# is written, the buffer holds the difference.
+n=1500000
 start=$(date +%s.%N)
-./rtrace -v --json -o $TMP/tp.json -- $W syscalls $n 2> $TMP/tp.err
+./rtrace -v --json --buffer-size 512M -o $TMP/tp.json -- $W syscalls $n 2> $TMP/tp.err
 end=$(date +%s.%N)
 read -r delivered lost <<< "$(sed -n 's/^rtrace: \([0-9]*\) events delivered, \([0-9]*\) lost$/\1 \2/p' $TMP/tp.err)"
 awk -v d="$delivered" -v l="$lost" -v s="$start" -v e="$end" -v sz="$(stat -c %s $TMP/tp.json)" 'BEGIN {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* A binary min-heap ordered by (timestamp, arrival). */
+/* An in-order queue and a binary min-heap, both ordered by (timestamp, arrival). */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include "rtrace.h"
 #include "timeline.h"
 
 static bool item_before(const struct timeline_item *a, const struct timeline_item *b)
@@ -19,9 +20,32 @@ static void swap_items(struct timeline_item *a, struct timeline_item *b)
 	*b = t;
 }
 
-int timeline_push(struct timeline *tl, __u64 ts, const void *data, size_t size)
+static struct timeline_item *run_at(const struct timeline *tl, size_t i)
 {
-	struct timeline_item *item;
+	return &tl->run[(tl->run_head + i) % tl->run_cap];
+}
+
+static int run_append(struct timeline *tl, const struct timeline_item *item)
+{
+	if (tl->run_len == tl->run_cap) {
+		size_t cap = tl->run_cap ? tl->run_cap * 2 : 1024, i;
+		struct timeline_item *grown = malloc(cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		for (i = 0; i < tl->run_len; i++)
+			grown[i] = *run_at(tl, i);
+		free(tl->run);
+		tl->run = grown;
+		tl->run_cap = cap;
+		tl->run_head = 0;
+	}
+	*run_at(tl, tl->run_len++) = *item;
+	return 0;
+}
+
+static int heap_push(struct timeline *tl, const struct timeline_item *item)
+{
 	size_t i;
 
 	if (tl->len == tl->cap) {
@@ -33,26 +57,38 @@ int timeline_push(struct timeline *tl, __u64 ts, const void *data, size_t size)
 		tl->heap = grown;
 		tl->cap = cap;
 	}
-	item = &tl->heap[tl->len];
-	item->data = malloc(size);
-	if (!item->data)
-		return -ENOMEM;
-	memcpy(item->data, data, size);
-	item->size = size;
-	item->ts = ts;
-	item->seq = tl->next_seq++;
+	tl->heap[tl->len] = *item;
 	for (i = tl->len++; i > 0 && item_before(&tl->heap[i], &tl->heap[(i - 1) / 2]);
 	     i = (i - 1) / 2)
 		swap_items(&tl->heap[i], &tl->heap[(i - 1) / 2]);
 	return 0;
 }
 
-int timeline_pop(struct timeline *tl, __u64 up_to, struct timeline_item *out)
+int timeline_push(struct timeline *tl, __u64 ts, const void *data, size_t size)
+{
+	struct timeline_item item = { .ts = ts, .seq = tl->next_seq, .size = size };
+	int err;
+
+	item.data = malloc(size);
+	if (!item.data)
+		return -ENOMEM;
+	memcpy(item.data, data, size);
+	if (!tl->run_len || ts >= run_at(tl, tl->run_len - 1)->ts)
+		err = run_append(tl, &item);
+	else
+		err = heap_push(tl, &item);
+	if (err) {
+		free(item.data);
+		return err;
+	}
+	tl->next_seq++;
+	return 0;
+}
+
+static void heap_pop(struct timeline *tl, struct timeline_item *out)
 {
 	size_t i = 0;
 
-	if (!tl->len || tl->heap[0].ts > up_to)
-		return 0;
 	*out = tl->heap[0];
 	tl->heap[0] = tl->heap[--tl->len];
 	for (;;) {
@@ -67,13 +103,64 @@ int timeline_pop(struct timeline *tl, __u64 up_to, struct timeline_item *out)
 		swap_items(&tl->heap[i], &tl->heap[min]);
 		i = min;
 	}
+}
+
+int timeline_pop(struct timeline *tl, __u64 up_to, struct timeline_item *out)
+{
+	const struct timeline_item *first = NULL;
+	bool from_run = false;
+
+	if (tl->run_len) {
+		first = run_at(tl, 0);
+		from_run = true;
+	}
+	if (tl->len && (!first || item_before(&tl->heap[0], first))) {
+		first = &tl->heap[0];
+		from_run = false;
+	}
+	if (!first || first->ts > up_to)
+		return 0;
+	if (!from_run) {
+		heap_pop(tl, out);
+		return 1;
+	}
+	*out = *first;
+	tl->run_head = (tl->run_head + 1) % tl->run_cap;
+	tl->run_len--;
 	return 1;
+}
+
+size_t timeline_waiting(const struct timeline *tl)
+{
+	return tl->len + tl->run_len;
 }
 
 void timeline_free(struct timeline *tl)
 {
 	while (tl->len)
 		free(tl->heap[--tl->len].data);
+	while (tl->run_len)
+		free(run_at(tl, --tl->run_len)->data);
 	free(tl->heap);
+	free(tl->run);
 	memset(tl, 0, sizeof(*tl));
+}
+
+int timeline_push_records(struct timeline *tl, const void *data, size_t size)
+{
+	const struct rtrace_hdr *h;
+	size_t off = 0;
+	int err;
+
+	while (size - off >= sizeof(*h)) {
+		h = (const void *)((const char *)data + off);
+		if (h->size < sizeof(*h) || h->size > size - off)
+			return -EINVAL;
+		err = timeline_push(tl, h->ts_ns, h, h->size);
+		if (err)
+			return err;
+		/* BPF places records 8-aligned. */
+		off += (h->size + 7) & ~7UL;
+	}
+	return 0;
 }

@@ -10,9 +10,13 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+/* Records mostly arrive in time order: those that do wait in a queue (O(1)),
+ * only those earlier than the queue's last go into the heap. */
 struct timeline {
 	struct timeline_item *heap;
 	size_t len, cap;
+	struct timeline_item *run;	/* circular, in time order */
+	size_t run_head, run_len, run_cap;
 	__u64 next_seq;
 };
 
@@ -25,9 +29,16 @@ struct timeline_item {
 
 /* Copies the record in. Returns 0 or -ENOMEM. */
 int timeline_push(struct timeline *tl, __u64 ts, const void *data, size_t size);
+/* Copies in each record of what one ring buffer record carries: a single
+ * record, or a batch of them end to end, each sized by its rtrace_hdr.
+ * Returns 0, -EINVAL when a size does not fit (what came before it is in),
+ * or -ENOMEM. */
+int timeline_push_records(struct timeline *tl, const void *data, size_t size);
 /* Pops the earliest record with ts <= up_to into *out (caller frees out->data).
  * Returns 1 if one was popped, 0 if none is due. */
 int timeline_pop(struct timeline *tl, __u64 up_to, struct timeline_item *out);
+/* Records waiting. */
+size_t timeline_waiting(const struct timeline *tl);
 void timeline_free(struct timeline *tl);
 
 #endif

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -49,14 +50,21 @@ static unsigned long round_pow2(unsigned long v)
 	return p;
 }
 
+/* Whether an environment variable is set to something other than 0. */
+static bool env_set(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0");
+}
+
 /* Returns whether function probes should be uprobe_multi links. Decided before load: a
  * program loaded for them cannot attach as a perf-event uprobe, nor the other way round. */
 static bool want_uprobe_multi(void)
 {
-	const char *off = getenv("RTRACE_NO_UPROBE_MULTI");
 	const char *why = NULL;
 
-	if (off && *off && strcmp(off, "0")) {
+	if (env_set("RTRACE_NO_UPROBE_MULTI")) {
 		vlog("RTRACE_NO_UPROBE_MULTI is set: one perf-event link per probe");
 		return false;
 	}
@@ -125,6 +133,17 @@ static int load_capture_specs(struct tracer *tr)
 	return 0;
 }
 
+/* Runs flush_batch on cpu. Returns 0 when its batch went to the ring buffer,
+ * 1 when an append there was under way, or -errno. */
+static int flush_cpu(const struct tracer *tr, int cpu)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
+	int err;
+
+	err = bpf_prog_test_run_opts(bpf_program__fd(tr->skel->progs.flush_batch), &opts);
+	return err ? -errno : (int)opts.retval;
+}
+
 static bool any_syscall(const __u64 *mask, size_t size)
 {
 	size_t i;
@@ -181,6 +200,17 @@ int tracer_load(struct tracer *tr, const struct env *env)
 	err = rtrace_bpf__load(tr->skel);
 	if (err)
 		goto fail;
+	tr->nr_cpus = libbpf_num_possible_cpus();
+	if (tr->nr_cpus > RTRACE_MAX_CPUS)
+		tr->nr_cpus = RTRACE_MAX_CPUS;
+	/* Batches wait for the loader to flush them: without a way to, none. */
+	if (env_set("RTRACE_NO_BATCHES")) {
+		vlog("RTRACE_NO_BATCHES is set: records go to the ring buffer one by one");
+		tr->skel->bss->batches_off = true;
+	} else if (tr->nr_cpus <= 0 || flush_cpu(tr, sched_getcpu()) < 0) {
+		vlog("cannot flush per-CPU batches: records go to the ring buffer one by one");
+		tr->skel->bss->batches_off = true;
+	}
 	err = load_capture_specs(tr);
 	if (!err)
 		err = load_func_specs(tr);
@@ -606,13 +636,10 @@ void tracer_stop(struct tracer *tr)
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct tracer *tr = ctx;
-	const struct rtrace_hdr *h = data;
 	int err;
 
-	if (size < sizeof(*h))
-		return 0;
 	tr->round_bytes += size;
-	err = timeline_push(&tr->tl, h->ts_ns, data, size);
+	err = timeline_push_records(&tr->tl, data, size);
 	if (err && !tr->err)
 		tr->err = err;
 	return 0;
@@ -641,8 +668,41 @@ static void flush_due(struct tracer *tr, __u64 up_to)
 	}
 }
 
+/* Sends the batches of the CPUs that have records (of every CPU when all) to
+ * the ring buffer. Returns false when one stayed busy: an appender preempted
+ * there holds records older than some the buffer has, so the reorder must
+ * wait for the next round. */
+static bool flush_batches(struct tracer *tr, bool all)
+{
+	__u64 *dirty = tr->skel->bss->batch_dirty, bits;
+	bool complete = true;
+	int w, cpu, tries, ret;
+
+	if (tr->skel->bss->batches_off)
+		return true;
+	for (w = 0; w * 64 < tr->nr_cpus; w++) {
+		bits = __atomic_exchange_n(&dirty[w], 0, __ATOMIC_SEQ_CST);
+		if (all)
+			bits = ~0ULL;
+		for (; bits; bits &= bits - 1) {
+			cpu = w * 64 + __builtin_ctzll(bits);
+			if (cpu >= tr->nr_cpus)
+				break;
+			/* An append takes well under a microsecond. */
+			for (tries = 0; (ret = flush_cpu(tr, cpu)) == 1 && tries < 100; tries++)
+				sched_yield();
+			if (ret == 1) {
+				__atomic_fetch_or(&dirty[w], 1ULL << (cpu % 64), __ATOMIC_SEQ_CST);
+				complete = false;
+			}
+		}
+	}
+	return complete;
+}
+
 int tracer_poll(struct tracer *tr, int timeout_ms, bool final)
 {
+	bool complete;
 	__u64 start;
 	int err;
 
@@ -655,22 +715,26 @@ int tracer_poll(struct tracer *tr, int timeout_ms, bool final)
 			return err;
 		}
 	}
-	/* Records sit unannounced (BPF_RB_NO_WAKEUP): the poll is a timed wait,
-	 * the consume after it takes what is there. Everything stamped before
-	 * `start` and committed is in the buffer by then. A round that found the
-	 * buffer filling fast shortens the next wait. */
+	/* Records sit unannounced (BPF_RB_NO_WAKEUP): the poll is a timed wait;
+	 * then the batches go out and the consume takes what is there. Everything
+	 * stamped before `start` and committed is in the buffer by then. A round
+	 * that found the buffer filling fast shortens the next wait. */
 	if (tr->round_bytes >= tr->busy_bytes && timeout_ms > BUSY_POLL_MS)
 		timeout_ms = BUSY_POLL_MS;
 	tr->round_bytes = 0;
 	err = final ? 0 : ring_buffer__poll(tr->rb, timeout_ms);
 	start = mono_now_ns();
+	complete = flush_batches(tr, final);
 	if (err >= 0 || err == -EINTR)
 		err = ring_buffer__consume(tr->rb);
 	if (err < 0)
 		return err;
 	if (tr->err)
 		return tr->err;
-	flush_due(tr, final ? ~0ULL : start - REORDER_SLACK_NS);
+	if (final)
+		flush_due(tr, ~0ULL);
+	else if (complete)
+		flush_due(tr, start - REORDER_SLACK_NS);
 	return 0;
 }
 

@@ -26,6 +26,7 @@ struct tracer {
 	struct timeline tl;
 	struct output *out;
 	__u64 lost_seen;
+	int nr_cpus;		/* whose batches flush_batches looks at */
 	size_t round_bytes;	/* taken from the buffers by the last poll */
 	size_t busy_bytes;	/* a round this big means the buffer fills fast */
 	int err;		/* first error inside the ring buffer callback */

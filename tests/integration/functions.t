@@ -20,6 +20,14 @@ is "$(jsonq "$SCRATCH/fib.json" "all(e['dur_ns'] > 0 for e in ev if e['type']=='
 is "$(jsonq "$SCRATCH/fib.json" "(lambda st: [st.append(e['depth']) if e['type']=='call' else st.pop() == e['depth'] or 1/0 for e in ev if e['type'] in ('call','return')] and len(st))([])")" 0 \
    "calls and returns pair up by depth"
 
+# The same without per-CPU batches: one ring buffer record per event.
+RTRACE_NO_BATCHES=1 "$RTRACE" -v --json -x fib -o "$SCRATCH/fib1.json" -- "$TARGETS/fib" 10 \
+	> /dev/null 2> "$SCRATCH/fib1.err"
+like "$(cat "$SCRATCH/fib1.err")" "RTRACE_NO_BATCHES is set" "unbatched: -v says so"
+is "$(jsonq "$SCRATCH/fib1.json" "[(e['type'], e.get('name'), e.get('depth'), e.get('ret')) for e in ev if e['type'] != 'syscall']")" \
+   "$(jsonq "$SCRATCH/fib.json" "[(e['type'], e.get('name'), e.get('depth'), e.get('ret')) for e in ev if e['type'] != 'syscall']")" \
+   "unbatched: the same calls, depths and values"
+
 # Probes leave the syscalls as they were: no uretprobe artefacts.
 "$RTRACE" --json -o "$SCRATCH/plain.json" -- "$TARGETS/fib" 10 > /dev/null
 a=$(jsonq "$SCRATCH/plain.json" "[e['name'] for e in ev if e['type']=='syscall']")

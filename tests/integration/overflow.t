@@ -40,6 +40,23 @@ read -r produced big_lost <<< "$(counts "$SCRATCH/big.err")"
 is "$big_lost" 0 "a large buffer loses nothing"
 is "$(jsonq "$SCRATCH/big.json" "sum(e.get('name')=='getppid' for e in ev)")" $N "all $N getppid calls delivered"
 
+# Records wait in per-CPU batches that the loader sends out every poll: a
+# program blocked after a burst shows the burst while it blocks.
+rm -f "$SCRATCH/hold"
+mkfifo "$SCRATCH/hold"
+"$RTRACE" --json -e trace=getppid -o "$SCRATCH/hold.json" -- "$TARGETS/spin" 5 hold < "$SCRATCH/hold" &
+rt=$!
+exec 3> "$SCRATCH/hold"
+for _ in $(seq 400); do
+	n=$(grep -c '"getppid"' "$SCRATCH/hold.json" 2>/dev/null)
+	[ "${n:-0}" -ge 5 ] && break
+	sleep 0.05
+done
+is "${n:-0}" 5 "a burst shows while the program blocks after it"
+echo go >&3
+exec 3>&-
+wait "$rt"
+
 stalled "$SCRATCH/small.json" "$SCRATCH/small.err" --json --buffer-size 4K
 is "$?" 0 "spin exits 0 with a 4K buffer"
 read -r delivered lost <<< "$(counts "$SCRATCH/small.err")"

@@ -1,8 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The reorder heap: time order across CPUs, arrival order on ties, watermark. */
+/* The reorder heap: time order across CPUs, arrival order on ties, watermark;
+ * batches of records split by their headers. */
+#include <errno.h>
 #include <stdlib.h>
+#include "rtrace.h"
 #include "tap.h"
 #include "timeline.h"
+
+/* A batch as BPF builds one: a return (56 bytes), a syscall exit (40), an
+ * entry (112), end to end, stamped out of order. */
+static void test_batches(void)
+{
+	union {
+		__u64 align;
+		unsigned char bytes[256];
+	} buf = {};
+	struct rtrace_func_return ret = { .hdr = { RTRACE_EV_FUNC_RETURN, 7, 7, sizeof(ret), 300 } };
+	struct rtrace_sys_exit sx = { .hdr = { RTRACE_EV_SYS_EXIT, 7, 7, sizeof(sx), 100 } };
+	struct rtrace_func_entry en = { .hdr = { RTRACE_EV_FUNC_ENTRY, 8, 7, sizeof(en), 200 } };
+	struct timeline tl = {};
+	struct timeline_item it;
+	size_t len = 0;
+	__u64 order[3];
+	int n = 0;
+
+	memcpy(buf.bytes + len, &ret, sizeof(ret)), len += sizeof(ret);
+	memcpy(buf.bytes + len, &sx, sizeof(sx)), len += sizeof(sx);
+	memcpy(buf.bytes + len, &en, sizeof(en)), len += sizeof(en);
+	CHECK_INT(timeline_push_records(&tl, buf.bytes, len), 0, "a batch of three records goes in");
+	CHECK_INT(timeline_waiting(&tl), 3, "as three records");
+	while (n < 3 && timeline_pop(&tl, ~0ULL, &it)) {
+		order[n++] = ((struct rtrace_hdr *)it.data)->type * 1000 + it.size;
+		free(it.data);
+	}
+	CHECK(n == 3 && order[0] == RTRACE_EV_SYS_EXIT * 1000 + sizeof(sx) &&
+	      order[1] == RTRACE_EV_FUNC_ENTRY * 1000 + sizeof(en) &&
+	      order[2] == RTRACE_EV_FUNC_RETURN * 1000 + sizeof(ret),
+	      "each with its own size, in time order");
+
+	CHECK_INT(timeline_push_records(&tl, &sx, sizeof(sx)), 0, "a single record goes in");
+	CHECK(timeline_pop(&tl, ~0ULL, &it) && it.size == sizeof(sx), "whole");
+	free(it.data);
+
+	/* A size running past the end: what came before it is kept. */
+	((struct rtrace_hdr *)(buf.bytes + sizeof(ret)))->size = 4096;
+	CHECK_INT(timeline_push_records(&tl, buf.bytes, len), -EINVAL, "a size past the end is refused");
+	CHECK_INT(timeline_waiting(&tl), 1, "after the record before it");
+	((struct rtrace_hdr *)(buf.bytes + sizeof(ret)))->size = 0;
+	CHECK_INT(timeline_push_records(&tl, buf.bytes + sizeof(ret), len - sizeof(ret)), -EINVAL,
+		  "a zero size is refused, not looped on");
+	CHECK_INT(timeline_push_records(&tl, buf.bytes, 8), 0, "a tail shorter than a header is ignored");
+	timeline_free(&tl);
+}
 
 int main(void)
 {
@@ -26,7 +75,7 @@ int main(void)
 		if (ts[got[i - 1]] > ts[got[i]])
 			sorted = false;
 	CHECK(sorted, "popped in time order");
-	CHECK_INT(tl.len, 2, "two records still waiting");
+	CHECK_INT(timeline_waiting(&tl), 2, "two records still waiting");
 	timeline_push(&tl, 45, &ids[0], sizeof(int));
 	CHECK(timeline_pop(&tl, ~0ULL, &it) && it.ts == 45, "a late record still comes out first");
 	free(it.data);
@@ -52,6 +101,28 @@ int main(void)
 		CHECK_INT(count, 10002, "all 10000 random records and the 2 left come out");
 		CHECK(sorted, "10000 random stamps come out sorted");
 	}
+	/* In-order records queue, late ones go to the heap: merged, ties by arrival. */
+	{
+		__u64 in[] = { 10, 20, 10, 30, 20, 30 }, want_seq[] = { 0, 2, 1, 4, 3, 5 };
+		struct timeline t2 = {};
+		__u64 first_seq = t2.next_seq;
+		bool merged = true;
+
+		for (i = 0; i < 6; i++)
+			timeline_push(&t2, in[i], &ids[0], sizeof(int));
+		for (i = 0; i < 6; i++) {
+			if (!timeline_pop(&t2, ~0ULL, &it)) {
+				merged = false;
+				break;
+			}
+			merged &= it.seq - first_seq == want_seq[i];
+			free(it.data);
+		}
+		CHECK(merged && !timeline_waiting(&t2), "queued and late records merge, ties in arrival order");
+		timeline_free(&t2);
+	}
+
 	timeline_free(&tl);
+	test_batches();
 	return tap_done();
 }
