@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Kernel feature probes: each one tries the feature, or finds it in the kernel's BTF. */
 #include <errno.h>
+#include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 #include <linux/btf.h>
 #include <bpf/bpf.h>
@@ -91,6 +93,49 @@ static bool btf_has_func(const char *name)
 	return found;
 }
 
+/* Whether a CONFIG_PREEMPT_RT kernel runs: its spinlock_t sleeps. */
+static bool kernel_is_rt(void)
+{
+	char c = 0;
+	int fd;
+
+	fd = open("/sys/kernel/realtime", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (read(fd, &c, 1) != 1)
+		c = 0;
+	close(fd);
+	return c == '1';
+}
+
+bool features_ringbuf_from_irq(void)
+{
+	const struct btf_member *m;
+	const struct btf_type *t;
+	struct btf *btf;
+	bool safe = false;
+	int id, i;
+
+	if (!kernel_is_rt())
+		return true;
+	/* On RT, a ring buffer locked by a spinlock_t (6.1; raw from 6.3) must
+	 * not be written from an interrupt. */
+	btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return false;
+	id = btf__find_by_name_kind(btf, "bpf_ringbuf", BTF_KIND_STRUCT);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	for (i = 0, m = t ? btf_members(t) : NULL; t && i < btf_vlen(t); i++, m++) {
+		if (strcmp(btf__name_by_offset(btf, m->name_off), "spinlock"))
+			continue;
+		safe = strcmp(btf__name_by_offset(btf, btf__type_by_id(btf, m->type)->name_off),
+			      "spinlock_t") != 0;
+		break;
+	}
+	btf__free(btf);
+	return safe;
+}
+
 int features_probe(struct rtrace_features *f)
 {
 	int err;
@@ -102,6 +147,7 @@ int features_probe(struct rtrace_features *f)
 	 * kills the caller with SIGILL. */
 	f->uretprobe_syscall = f->btf && btf_has_func("__x64_sys_uretprobe");
 #endif
+	f->ringbuf_from_irq = features_ringbuf_from_irq();
 	err = probe_uprobe_multi(&f->uprobe_multi, &f->uprobe_multi_pid);
 	if (err)
 		return err;
@@ -124,6 +170,7 @@ void features_print(FILE *out, const struct rtrace_features *f)
 	fprintf(out, "uprobe_multi: %s\n", BPF_YN(f->uprobe_multi));
 	fprintf(out, "uprobe_multi_pid: %s\n", BPF_YN(f->uprobe_multi_pid));
 	fprintf(out, "uretprobe_syscall: %s\n", YN(f->uretprobe_syscall));
+	fprintf(out, "ringbuf_from_irq: %s\n", YN(f->ringbuf_from_irq));
 #undef BPF_YN
 #undef YN
 }

@@ -15,6 +15,8 @@ struct rtrace_features {
 	bool uprobe_multi;	/* BPF_TRACE_UPROBE_MULTI links (6.6) */
 	bool uprobe_multi_pid;	/* ... whose pid filter is per process (6.10, 6.6.35) */
 	bool uretprobe_syscall;	/* returns go through the uretprobe syscall (x86-64, 6.11) */
+	bool ringbuf_from_irq;	/* records can go to a ring buffer from an interrupt: not on
+				 * PREEMPT_RT kernels whose ring buffer lock sleeps (6.1-rt) */
 	bool bpf_probed;	/* false: BPF programs could not be loaded (not root?), the
 				 * BPF answers above are "no" for want of asking */
 };
@@ -28,6 +30,9 @@ int features_probe(struct rtrace_features *f);
  * programs cannot be loaded. *why, when not NULL, says why not.
  */
 int features_probe_uprobe_multi(const char **why);
+/* Whether records can go to a ring buffer from an interrupt, as the per-CPU
+ * batches do when the loader flushes them (from vmlinux BTF on RT kernels). */
+bool features_ringbuf_from_irq(void);
 /* Prints one `name: yes|no` line per feature. */
 void features_print(FILE *out, const struct rtrace_features *f);
 

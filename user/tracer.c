@@ -207,6 +207,9 @@ int tracer_load(struct tracer *tr, const struct env *env)
 	if (env_set("RTRACE_NO_BATCHES")) {
 		vlog("RTRACE_NO_BATCHES is set: records go to the ring buffer one by one");
 		tr->skel->bss->batches_off = true;
+	} else if (!features_ringbuf_from_irq()) {
+		vlog("this RT kernel's ring buffer lock sleeps: records go to the ring buffer one by one");
+		tr->skel->bss->batches_off = true;
 	} else if (tr->nr_cpus <= 0 || flush_cpu(tr, sched_getcpu()) < 0) {
 		vlog("cannot flush per-CPU batches: records go to the ring buffer one by one");
 		tr->skel->bss->batches_off = true;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kernel_features.h"
+#include <unistd.h>
 #include "tap.h"
 #include "uprobe_multi.h"
 
@@ -51,7 +52,7 @@ static bool matches(const char *text, const char *re)
 static void test_probe_and_print(void)
 {
 	const char *names[] = { "btf", "ringbuf", "bpf_cookie", "uprobe_multi",
-				"uprobe_multi_pid", "uretprobe_syscall" };
+				"uprobe_multi_pid", "uretprobe_syscall", "ringbuf_from_irq" };
 	struct rtrace_features f;
 	char *text = NULL, re[128];
 	size_t len = 0, i;
@@ -69,6 +70,13 @@ static void test_probe_and_print(void)
 			  "features_probe_uprobe_multi agrees with features_probe");
 	else
 		CHECK_INT(multi, -EPERM, "features_probe_uprobe_multi: -EPERM too");
+
+	/* Only PREEMPT_RT kernels have the file, and only their locks sleep. */
+	if (access("/sys/kernel/realtime", F_OK))
+		CHECK(f.ringbuf_from_irq && features_ringbuf_from_irq(),
+		      "not an RT kernel: records can go to the ring buffer from an interrupt");
+	else
+		tap_skip("ringbuf_from_irq off RT", "an RT kernel: it depends on its ring buffer lock");
 
 	s = open_memstream(&text, &len);
 	if (!CHECK(s, "open_memstream"))
