@@ -7,7 +7,7 @@
 # the overhead divided by that of probes that do nothing.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-7}
 CALLS=${CALLS:-200000}
 SYSCALLS=${SYSCALLS:-500000}
 W=build/targets/bench_work
@@ -133,7 +133,7 @@ interleaved base "$W syscalls $SYSCALLS" \
 	sys_json "./rtrace $BUF --json -o $TMP/s.json -- $W syscalls $SYSCALLS" \
 	sys_nobatch "env RTRACE_NO_BATCHES=1 ./rtrace $BUF -o $TMP/s1.txt -- $W syscalls $SYSCALLS"
 base_rows "no-op tp_btf enter+exit (floor)"
-row "rtrace -e trace=getpid (filtered out)" "${NS[sys_none]}" "$base" "$fl"
+row "rtrace -e trace=getpid (filtered)" "${NS[sys_none]}" "$base" "$fl"
 row "rtrace" "${NS[sys_text]}" "$base" "$fl"
 row "rtrace --json" "${NS[sys_json]}" "$base" "$fl"
 row "rtrace, one record per event" "${NS[sys_nobatch]}" "$base" "$fl"
