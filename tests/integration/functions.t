@@ -90,6 +90,10 @@ is "$(jsonq "$SCRATCH/thr.json" "len({e['tid'] for e in ev if e['type']=='call'}
    "calls come from the 4 worker threads"
 is "$(jsonq "$SCRATCH/thr.json" "(lambda d: all(d.setdefault(e['tid'], []).append(e['type']) or True for e in ev if e['type'] in ('call','syscall','return')) and all(v == ['call','syscall','return']*25 for v in d.values()))({})")" True \
    "per thread: call, getppid, return, 25 times"
+# Batches from both CPUs merge into one time order (syscall records are written
+# when the call completes, stamped with its start: left out).
+is "$(jsonq "$SCRATCH/thr.json" "(lambda t: all(a <= b for a, b in zip(t, t[1:])) and len(t))([e['ts_ns'] for e in ev if e['type'] in ('call', 'return', 'exit')])")" 201 \
+   "calls and returns of all threads in one time order"
 # A signal handler's calls nest inside the call it interrupted; rt_sigreturn
 # (whose exit looks like the uretprobe syscall's) is still shown, with its result.
 "$RTRACE" --json -x busy -x handler_work -x after -e trace=tgkill,rt_sigreturn \
