@@ -74,6 +74,9 @@ struct dwarf_format_opts {
 	bool json;
 	/* Names a code address for function pointers (NULL: unknown); may be NULL itself. */
 	const char *(*sym)(void *ctx, unsigned long long addr);
+	/* Reads constant memory at addr that BPF could not (a string in a page
+	 * not yet touched): bytes read or -errno; may be NULL. */
+	long (*read_const)(void *ctx, unsigned long long addr, void *buf, size_t len);
 	void *sym_ctx;
 };
 

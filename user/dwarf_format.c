@@ -537,6 +537,27 @@ static const struct sysdecode_capture *get_cap(const struct dwarf_value_src *v, 
 	return &v->cap[idx];
 }
 
+/* A string BPF could not read, from the read-only file it is mapped from
+ * (constant: what the program saw). Returns false when it is not there. */
+static bool print_const_str(struct fctx *c, u64 ptr)
+{
+	unsigned char buf[RTRACE_CAPTURE_MAX];
+	size_t want = c->slimit + 1 < sizeof(buf) ? c->slimit + 1 : sizeof(buf), len;
+	long n;
+
+	if (!c->o->read_const)
+		return false;
+	n = c->o->read_const(c->o->sym_ctx, ptr, buf, want);
+	if (n <= 0)
+		return false;
+	len = strnlen((const char *)buf, n);
+	if (c->json)
+		json_quote(c->out, buf, len, c->slimit, len == (size_t)n);
+	else
+		sd_quote(c->out, buf, len, c->slimit, SD_QUOTE_0TERM, len == (size_t)n);
+	return true;
+}
+
 /* The string or struct a pointer points to, from its capture; false if there is none. */
 static bool print_pointee(struct fctx *c, const struct dtype *target, u64 ptr,
 			  const struct sysdecode_capture *mem, bool value)
@@ -550,7 +571,8 @@ static bool print_pointee(struct fctx *c, const struct dtype *target, u64 ptr,
 		return true;
 	}
 	if ((mem->flags & RTRACE_CAPF_FAULT) || !mem->data) {
-		print_unreadable(c, ptr);
+		if (!dt_is_string_target(target) || !print_const_str(c, ptr))
+			print_unreadable(c, ptr);
 		return true;
 	}
 	if (dt_is_string_target(target)) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "constmem.h"
 #include "output.h"
 #include "rtrace.h"
 #include "syscalls.h"
@@ -64,6 +65,7 @@ struct output {
 	int sym_pid;			/* the process whose argument is being shown */
 	const char *sym_module;		/* ... the module of the function called */
 	__u64 sym_bias;			/* ... where that module is mapped */
+	__u64 sym_anchor_off;		/* ... the called function's file offset */
 	char sym_buf[256];
 	FILE *scratch;			/* JSON: decoded arguments, then escaped */
 	char *scratch_buf;
@@ -245,6 +247,14 @@ static const char *symbolize_arg(void *ctx, unsigned long long addr)
 	return name;
 }
 
+static long read_const_arg(void *ctx, unsigned long long addr, void *buf, size_t len)
+{
+	struct output *o = ctx;
+
+	return constmem_read(o->sym_pid, o->sym_module, o->sym_bias + o->sym_anchor_off,
+			     o->sym_anchor_off, addr, buf, len);
+}
+
 static void dwarf_opts(struct output *o, bool json, struct dwarf_format_opts *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -252,6 +262,7 @@ static void dwarf_opts(struct output *o, bool json, struct dwarf_format_opts *d)
 	d->deref = o->opts.deref;
 	d->json = json;
 	d->sym = symbolize_arg;
+	d->read_const = read_const_arg;
 	d->sym_ctx = o;
 }
 
@@ -273,6 +284,7 @@ static bool print_call_args(struct output *o, const struct output_func *f,
 		o->sym_pid = e->hdr.tgid;
 		o->sym_module = f->module;
 		o->sym_bias = e->ip - f->offset;
+		o->sym_anchor_off = f->offset;
 		dwarf_opts(o, json, &d);
 		dwarf_format_args(o->out, f->proto, &src, &d);
 		return true;

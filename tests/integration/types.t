@@ -28,6 +28,11 @@ expect 'greeting() = ADDR' "pointer return"
 expect 'callback(fn=twice, x=21) {' "a function pointer by its symbol"
 expect '  twice(x=21) = 42' "nested call with arguments"
 expect 'peek(p=ADDR <unreadable>) = 1' "an unreadable string pointer says so"
+# A constant string in a page the program has not touched yet: BPF cannot read
+# it at the call, the file it is mapped from still has it.
+"$RTRACE" -x far_str -e trace=none -o "$SCRATCH/far.txt" -- "$T" far > "$SCRATCH/far.out"
+is "$(cat "$SCRATCH/far.out")" "far page present: 0" "the string's page was not mapped at the call"
+like "$(cat "$SCRATCH/far.txt")" '^far_str\(s="far"\) = 1 <' "a constant string BPF could not read is still shown"
 "$RTRACE" -x deref -e trace=none -o "$SCRATCH/nd.txt" -- "$T"
 like "$(cat "$SCRATCH/nd.txt")" '^deref\(n=0x[0-9a-f]+\) = 3 <' "without --deref, a struct pointer is an address"
 

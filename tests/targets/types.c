@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Functions with arguments of every kind the DWARF decoding knows, called
  * once each with known values (issue 3's type list). */
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 enum color { RED, GREEN, BLUE };
 enum perm { P_READ = 1, P_WRITE = 2, P_EXEC = 4 };
@@ -106,17 +108,44 @@ __attribute__((noinline)) int peek(const char *p)
 	return KEEP(p != NULL);
 }
 
+/* 1 MiB into a 2 MiB constant: a page the program has not touched when it
+ * calls far_str(), so BPF cannot read the string at the call. */
+static const char far_away[2 << 20] = { [1 << 20] = 'f', 'a', 'r' };
+
+__attribute__((noinline)) int far_str(const char *s)
+{
+	return KEEP(s != NULL);
+}
+
+/* Whether the page at p is mapped in this process: bit 63 of its pagemap
+ * entry (reading it faults nothing in). */
+static int page_present(const void *p)
+{
+	uint64_t e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &e, sizeof(e), (uintptr_t)p / 4096 * sizeof(e)) != sizeof(e))
+		e = 0;
+	close(fd);
+	return (int)(e >> 63);
+}
+
 __attribute__((noinline)) int twice(int x)
 {
 	return KEEP(x) * 2;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char buf[] = "mutable";
 	struct node tail = { 2, "tail", NULL }, head = { 1, "head", &tail };
 	struct big b = { { 10, 20, 30, 40 } };
 
+	if (argc > 1 && !strcmp(argv[1], "far"))
+		printf("far page present: %d\n", page_present(far_away + (1 << 20)));
+	far_str(far_away + (1 << 20));
 	touch("literal");
 	ints(-1, 200, -300, 60000, -70000, 4000000000U);
 	wide(-5000000000LL, 18000000000000000000ULL, true, 'A');
