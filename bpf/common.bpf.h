@@ -97,8 +97,8 @@ static __always_inline void batch_flush(struct batch *b)
 {
 	__u32 len = b->len;
 
-	/* One compare on len itself: clang would fold two into one on a copy,
-	 * which the 6.1 verifier does not connect to len. */
+	/* A bound on len itself: barrier_var() keeps clang from testing only a
+	 * copy (len - 1 < size), which the 6.1 verifier does not tie to len. */
 	barrier_var(len);
 	if (len - 1 < RTRACE_BATCH_SIZE) {
 		barrier_var(len);
@@ -134,6 +134,8 @@ static __always_inline void *record_begin(struct batch **bp, __u32 size)
 	return b->buf + off;
 }
 
+/* Commits what record_begin placed: into the batch (size a multiple of 8, as
+ * the loader splits batches), or to the ring buffer. */
 static __always_inline void record_end(struct batch *b, void *e, __u32 size)
 {
 	__u32 cpu;
