@@ -66,6 +66,16 @@ static __always_inline void fill_sys_enter(struct rtrace_sys_enter *e, __u64 pid
 	e->args[5] = regs->r9;
 }
 
+static __always_inline void fill_sys_exit(struct rtrace_sys_exit *e, __u64 pid_tgid, long id,
+					  long ret)
+{
+	fill_hdr(&e->hdr, RTRACE_EV_SYS_EXIT, pid_tgid, sizeof(*e));
+	e->nr = id;
+	e->ret = ret;
+	e->nr_captures = 0;
+	e->pad = 0;
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
@@ -127,22 +137,14 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		if (!s)
 			return 0;
 		e = (void *)s->buf;
-		fill_hdr(&e->hdr, RTRACE_EV_SYS_EXIT, pid_tgid, sizeof(*e));
-		e->nr = id;
-		e->ret = ret;
-		e->nr_captures = 0;
-		e->pad = 0;
+		fill_sys_exit(e, pid_tgid, id, ret);
 		emit_with_captures(s, sizeof(*e), &e->nr_captures, id, true, regs, ret);
 		return 0;
 	}
 	e = record_begin(&b, sizeof(*e));
 	if (!e)
 		return 0;
-	fill_hdr(&e->hdr, RTRACE_EV_SYS_EXIT, pid_tgid, sizeof(*e));
-	e->nr = id;
-	e->ret = ret;
-	e->nr_captures = 0;
-	e->pad = 0;
+	fill_sys_exit(e, pid_tgid, id, ret);
 	record_end(b, e, sizeof(*e));
 	return 0;
 }

@@ -64,8 +64,8 @@ struct output {
 	struct symbolizer *syms;	/* function pointer arguments */
 	int sym_pid;			/* the process whose argument is being shown */
 	const char *sym_module;		/* ... the module of the function called */
-	__u64 sym_bias;			/* ... where that module is mapped */
-	__u64 sym_anchor_off;		/* ... the called function's file offset */
+	__u64 sym_func_addr;		/* ... the called function's address */
+	__u64 sym_func_off;		/* ... and its file offset in that module */
 	char sym_buf[256];
 	FILE *scratch;			/* JSON: decoded arguments, then escaped */
 	char *scratch_buf;
@@ -233,7 +233,7 @@ static void print_duration(struct output *o, __u64 ns)
 static const char *symbolize_arg(void *ctx, unsigned long long addr)
 {
 	struct output *o = ctx;
-
+	__u64 bias;
 	const char *name;
 
 	if (!o->syms)
@@ -241,8 +241,9 @@ static const char *symbolize_arg(void *ctx, unsigned long long addr)
 	name = symbolize(o->syms, o->sym_pid, addr, o->sym_buf, sizeof(o->sym_buf));
 	/* The process may be gone by now: a function of the called function's
 	 * own module still resolves through the probe's address. */
-	if (!name && o->sym_module && addr > o->sym_bias)
-		name = symbolize_offset(o->syms, o->sym_module, addr - o->sym_bias, o->sym_buf,
+	bias = o->sym_func_addr - o->sym_func_off;
+	if (!name && o->sym_module && addr > bias)
+		name = symbolize_offset(o->syms, o->sym_module, addr - bias, o->sym_buf,
 					sizeof(o->sym_buf));
 	return name;
 }
@@ -251,8 +252,8 @@ static long read_const_arg(void *ctx, unsigned long long addr, void *buf, size_t
 {
 	struct output *o = ctx;
 
-	return constmem_read(o->sym_pid, o->sym_module, o->sym_bias + o->sym_anchor_off,
-			     o->sym_anchor_off, addr, buf, len);
+	return constmem_read(o->sym_pid, o->sym_module, o->sym_func_addr, o->sym_func_off, addr,
+			     buf, len);
 }
 
 static void dwarf_opts(struct output *o, bool json, struct dwarf_format_opts *d)
@@ -283,8 +284,8 @@ static bool print_call_args(struct output *o, const struct output_func *f,
 		memcpy(src.args, e->args, sizeof(src.args));
 		o->sym_pid = e->hdr.tgid;
 		o->sym_module = f->module;
-		o->sym_bias = e->ip - f->offset;
-		o->sym_anchor_off = f->offset;
+		o->sym_func_addr = e->ip;
+		o->sym_func_off = f->offset;
 		dwarf_opts(o, json, &d);
 		dwarf_format_args(o->out, f->proto, &src, &d);
 		return true;

@@ -157,6 +157,7 @@ static bool any_syscall(const __u64 *mask, size_t size)
 int tracer_load(struct tracer *tr, const struct env *env)
 {
 	unsigned long size = round_pow2(env->buffer_size);
+	const char *no_batches = NULL;
 	int err;
 
 	tr->skel = rtrace_bpf__open();
@@ -204,14 +205,14 @@ int tracer_load(struct tracer *tr, const struct env *env)
 	if (tr->nr_cpus > RTRACE_MAX_CPUS)
 		tr->nr_cpus = RTRACE_MAX_CPUS;
 	/* Batches wait for the loader to flush them: without a way to, none. */
-	if (env_set("RTRACE_NO_BATCHES")) {
-		vlog("RTRACE_NO_BATCHES is set: records go to the ring buffer one by one");
-		tr->skel->bss->batches_off = true;
-	} else if (!features_ringbuf_from_irq()) {
-		vlog("this RT kernel's ring buffer lock sleeps: records go to the ring buffer one by one");
-		tr->skel->bss->batches_off = true;
-	} else if (tr->nr_cpus <= 0 || flush_cpu(tr, sched_getcpu()) < 0) {
-		vlog("cannot flush per-CPU batches: records go to the ring buffer one by one");
+	if (env_set("RTRACE_NO_BATCHES"))
+		no_batches = "RTRACE_NO_BATCHES is set";
+	else if (!features_ringbuf_from_irq())
+		no_batches = "this RT kernel's ring buffer lock sleeps";
+	else if (tr->nr_cpus <= 0 || flush_cpu(tr, sched_getcpu()) < 0)
+		no_batches = "cannot flush per-CPU batches";
+	if (no_batches) {
+		vlog("%s: records go to the ring buffer one by one", no_batches);
 		tr->skel->bss->batches_off = true;
 	}
 	err = load_capture_specs(tr);
