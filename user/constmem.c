@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/uio.h>
 #include "constmem.h"
+#include "procmaps.h"
 
 /* The file and offset behind addr, if a read-only file mapping of pid holds
  * it. Returns 0, -ESRCH (the process is gone), -EFAULT (nothing mapped
@@ -17,35 +18,16 @@
 static int maps_lookup(int pid, unsigned long long addr, char *path, size_t path_len,
 		       unsigned long long *off)
 {
-	unsigned long long start, end, pgoff;
-	char maps[64], line[4096 + 256], perms[8];
-	bool mapped = false;
-	int err = -EFAULT, n;
-	FILE *f;
+	struct proc_map m;
+	int err;
 
-	snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
-	f = fopen(maps, "re");
-	if (!f)
-		return -ESRCH;
-	while (fgets(line, sizeof(line), f)) {
-		n = 0;
-		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s %n", &start, &end, perms, &pgoff, &n) < 4)
-			continue;
-		mapped = true;
-		if (addr < start || addr >= end)
-			continue;
-		err = -EACCES;
-		line[strcspn(line, "\n")] = '\0';
-		if (perms[1] == 'w' || !n || line[n] != '/' || strlen(line + n) >= path_len)
-			break;
-		strcpy(path, line + n);
-		*off = addr - start + pgoff;
-		err = 0;
-		break;
-	}
-	fclose(f);
-	/* A zombie has no memory left: as good as gone. */
-	return mapped ? err : -ESRCH;
+	err = proc_map_at(pid, addr, &m, path, path_len);
+	if (err)
+		return err;
+	if (m.perms[1] == 'w' || path[0] != '/')
+		return -EACCES;
+	*off = addr - m.start + m.pgoff;
+	return 0;
 }
 
 /* The file offset of addr in a PT_LOAD segment of path that is not

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "modules.h"
+#include "procmaps.h"
 
 #define LD_CACHE_PATH "/etc/ld.so.cache"
 #define LDCONFIG "/sbin/ldconfig"
@@ -917,31 +918,27 @@ struct mapping {
  */
 static int read_maps(int pid, struct mapping **out, size_t *nr)
 {
-	char fname[64], *line = NULL, perms[8], *path;
+	char fname[64], *line = NULL;
 	struct mapping *maps = NULL, *tmp;
 	size_t linecap = 0, n = 0, cap = 0, i;
-	unsigned long long start, end, pgoff;
-	unsigned long ino;
-	unsigned int maj, min;
+	struct proc_map m;
+	const char *path;
 	FILE *f;
-	int err = 0, pos;
+	int err = 0;
 
 	snprintf(fname, sizeof(fname), "/proc/%d/maps", pid);
 	f = fopen(fname, "re");
 	if (!f)
 		return -errno;
 	while (getline(&line, &linecap, f) > 0) {
-		pos = 0;
-		if (sscanf(line, "%llx-%llx %7s %llx %x:%x %lu %n", &start, &end, perms, &pgoff,
-			   &maj, &min, &ino, &pos) < 7 || !pos)
+		if (!proc_map_parse(line, &m))
 			continue;
-		path = line + pos;
-		path[strcspn(path, "\n")] = '\0';
+		path = m.path;
 		/* "[heap]", anonymous memory, files replaced since they were mapped */
 		if (path[0] != '/' || ends_with(path, DELETED_SUFFIX))
 			continue;
 		/* only code can be probed: data files (locale-archive, fonts) are no modules */
-		if (perms[2] != 'x')
+		if (m.perms[2] != 'x')
 			continue;
 		for (i = 0; i < n && strcmp(maps[i].path, path); i++)
 			;

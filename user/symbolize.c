@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "elf_syms.h"
+#include "procmaps.h"
 #include "symbolize.h"
 
 struct sym_module {
@@ -121,31 +122,12 @@ const char *symbolize_offset(struct symbolizer *s, const char *path, unsigned lo
 const char *symbolize(struct symbolizer *s, int pid, unsigned long long addr, char *buf,
 		      unsigned long len)
 {
-	unsigned long long start, end, pgoff, off;
-	const char *name = NULL;
-	char maps[64], line[4096 + 256], path[4096];
-	FILE *f;
+	struct elf_syms *syms;
+	struct proc_map m;
+	char path[4096];
 
-	if (!s || !addr)
+	if (!s || !addr || proc_map_at(pid, addr, &m, path, sizeof(path)) || path[0] != '/')
 		return NULL;
-	snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
-	f = fopen(maps, "re");
-	if (!f)
-		return NULL;
-	while (fgets(line, sizeof(line), f)) {
-		struct elf_syms *syms;
-
-		path[0] = '\0';
-		if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %4095s", &start, &end, &pgoff, path) < 3)
-			continue;
-		if (addr < start || addr >= end || path[0] != '/')
-			continue;
-		syms = module_syms(s, pid, path);
-		off = addr - start + pgoff;
-		if (syms)
-			name = name_at(syms, off, buf, len);
-		break;
-	}
-	fclose(f);
-	return name;
+	syms = module_syms(s, pid, path);
+	return syms ? name_at(syms, addr - m.start + m.pgoff, buf, len) : NULL;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Constant memory read after the fact: from a live process's read-only file
+/* /proc/PID/maps lines, and constant memory read after the fact: from a live process's read-only file
  * mappings, from the module once the process is gone, never from memory that
  * may have changed. */
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "constmem.h"
+#include "procmaps.h"
 #include "tap.h"
 
 static const char literal[] = "a constant in .rodata";
@@ -38,6 +39,18 @@ int main(void)
 	long n;
 
 	printf("TAP version 13\n");
+	{
+		char file[] = "7f00-7f80 r-xp 00001000 08:01 1234     /opt/my app/lib.so\n";
+		char anon[] = "7ffd0000-7ffd2000 rw-p 00000000 00:00 0 \n", junk[] = "nothing\n";
+		struct proc_map m;
+
+		CHECK(proc_map_parse(file, &m) && m.start == 0x7f00 && m.end == 0x7f80 &&
+		      m.pgoff == 0x1000 && !strcmp(m.perms, "r-xp") &&
+		      !strcmp(m.path, "/opt/my app/lib.so"), "a maps line, a path with a space");
+		CHECK(proc_map_parse(anon, &m) && !strcmp(m.path, "") && m.perms[1] == 'w',
+		      "anonymous memory: no path");
+		CHECK(!proc_map_parse(junk, &m), "not a maps line");
+	}
 	n = constmem_read(getpid(), NULL, 0, 0, addr, buf, sizeof(literal));
 	CHECK(n == sizeof(literal) && !strcmp(buf, literal), "a live process: .rodata from its file (%ld)", n);
 	CHECK_INT(constmem_read(getpid(), NULL, 0, 0, (unsigned long)heap, buf, 8), -EACCES,
