@@ -857,6 +857,24 @@ bool dwarf_proto_has_ret(const struct dwarf_proto *p)
 	return p && p->ret_loc != RET_VOID;
 }
 
+unsigned int dwarf_proto_arg_regs(const struct dwarf_proto *p)
+{
+	unsigned int mask = 0, i, e;
+
+	for (i = 0; p && i < p->nr_params; i++) {
+		const struct dwarf_param *pa = &p->params[i];
+
+		if (pa->loc == LOC_UNKNOWN)
+			break;		/* this and later values print as `?` */
+		if (pa->loc != LOC_REGS)
+			continue;
+		for (e = 0; e < pa->neb && e < 2; e++)
+			if (pa->eb[e].kind == EB_INT && pa->eb[e].reg < 6)
+				mask |= 1u << pa->eb[e].reg;
+	}
+	return mask;
+}
+
 static const char *const int_reg_names[6] = { "rdi", "rsi", "rdx", "rcx", "r8", "r9" };
 
 static void print_eb(FILE *out, const struct eb_loc *e, bool ret)

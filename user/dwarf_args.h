@@ -116,6 +116,9 @@ const char *dwarf_proto_param_type(const struct dwarf_proto *p, unsigned int i);
 bool dwarf_proto_variadic(const struct dwarf_proto *p);
 /* Whether it returns a value (not void). */
 bool dwarf_proto_has_ret(const struct dwarf_proto *p);
+/* The integer argument registers its decoding reads at entry: bit i for the i-th of rdi, rsi,
+ * rdx, rcx, r8, r9. 0 for a NULL @p. */
+unsigned int dwarf_proto_arg_regs(const struct dwarf_proto *p);
 
 /* Writes the prototype with where each value is at entry, for -v and tests:
  * `f(int a@rdi, double b@xmm0, struct big c@stack+0, ...) -> int@rax`. Locations: a register,

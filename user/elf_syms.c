@@ -27,11 +27,6 @@
 #define VERSYM_HIDDEN 0x8000
 #define VERSYM_VERSION 0x7fff
 
-/* endbr64: the kernel single-steps it (~9.5 us a hit) but emulates the push that usually follows
- * (~0.7 us), so probes go 4 bytes further on -fcf-protection builds.
- */
-static const unsigned char endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
-
 /* One opened ELF file. */
 struct elf_file {
 	int fd;
@@ -40,13 +35,11 @@ struct elf_file {
 	size_t shstrndx;
 };
 
-/* State while loading: the real file gives program headers and code bytes, the symbol tables may
+/* State while loading: the real file gives program headers, the symbol tables may
  * come from it or from its debug file.
  */
 struct loader {
 	struct elf_file *file;
-	const unsigned char *raw;	/* the whole real file (mmap'd by libelf) */
-	size_t raw_size;
 	GElf_Phdr *loads;		/* executable PT_LOAD segments of the real file */
 	size_t nr_loads;
 	struct elf_func *funcs;
@@ -233,12 +226,6 @@ static int add_sym(struct loader *ld, const GElf_Sym *sym, const char *name, con
 		f->flags |= ELF_FUNC_GLOBAL;
 	else if (bind == STB_WEAK)
 		f->flags |= ELF_FUNC_WEAK;
-	if (ld->file->ehdr.e_machine == EM_X86_64 &&
-	    (size_t)off + sizeof(endbr64) <= ld->raw_size &&
-	    memcmp(ld->raw + off, endbr64, sizeof(endbr64)) == 0) {
-		f->offset += sizeof(endbr64);
-		f->flags |= ELF_FUNC_ENDBR;
-	}
 	ld->nr_funcs++;
 	return 0;
 }
@@ -564,12 +551,8 @@ int elf_syms_load_opts(const char *path, const struct elf_syms_opts *opts, struc
 		goto cleanup;
 	}
 	syms->e_type = file->ehdr.e_type;
+	syms->e_machine = file->ehdr.e_machine;
 	ld.file = file;
-	ld.raw = (const unsigned char *)elf_rawfile(file->elf, &ld.raw_size);
-	if (!ld.raw) {
-		err = -ENOEXEC;
-		goto cleanup;
-	}
 
 	if (elf_getphdrnum(file->elf, &nr_phdrs)) {
 		err = -ENOEXEC;

@@ -10,7 +10,6 @@ enum elf_func_flags {
 	ELF_FUNC_GLOBAL = 1u << 0,	/* STB_GLOBAL (in either symbol table) */
 	ELF_FUNC_WEAK = 1u << 1,	/* STB_WEAK */
 	ELF_FUNC_IFUNC = 1u << 2,	/* STT_GNU_IFUNC: addr is the resolver, not the code */
-	ELF_FUNC_ENDBR = 1u << 3,	/* starts with endbr64: offset = addr's offset + 4 */
 	ELF_FUNC_HIDDEN_VER = 1u << 4,	/* non-default version (name@VER, not name@@VER) */
 	ELF_FUNC_DYNSYM = 1u << 5,	/* found in .dynsym */
 	ELF_FUNC_SYMTAB = 1u << 6,	/* found in .symtab (of the file or its debug file) */
@@ -20,7 +19,8 @@ struct elf_func {
 	char *name;			/* bare name, without any @VER / @@VER */
 	char *version;			/* symbol version name, or NULL */
 	unsigned long long addr;	/* st_value */
-	unsigned long long offset;	/* file offset to probe (past endbr64 if ELF_FUNC_ENDBR) */
+	unsigned long long offset;	/* file offset of its first byte (probesite.h places the
+					 * probe) */
 	unsigned long long size;	/* st_size */
 	unsigned int flags;		/* enum elf_func_flags */
 };
@@ -34,6 +34,7 @@ struct elf_syms {
 	bool from_debug_file;		/* .symtab came from a separate debug file */
 	char *debug_path;		/* that debug file, or NULL */
 	unsigned short e_type;		/* ET_EXEC or ET_DYN */
+	unsigned short e_machine;	/* EM_X86_64 ... */
 	unsigned char build_id[64];	/* NT_GNU_BUILD_ID of the file */
 	size_t build_id_len;		/* 0 if it has none */
 };

@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Resolving -x [MODULE:]GLOB specs into probe sites. */
 #include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include "dwarf_args.h"
 #include "elf_syms.h"
 #include "funcs.h"
@@ -61,7 +66,7 @@ static int add_func(const struct elf_func *f, void *data)
 	}
 	/* Aliases share an address: one probe per site, or each hit would show twice. */
 	for (i = 0; i < ft->nr_funcs; i++)
-		if (ft->funcs[i].module == m->module && ft->funcs[i].offset == f->offset)
+		if (ft->funcs[i].module == m->module && ft->funcs[i].entry_offset == f->offset)
 			return 0;
 	grown = realloc(ft->funcs, (ft->nr_funcs + 1) * sizeof(*grown));
 	if (!grown) {
@@ -77,10 +82,14 @@ static int add_func(const struct elf_func *f, void *data)
 	}
 	grown->module = m->module;
 	grown->addr = f->addr;
+	grown->size = f->size;
+	grown->entry_offset = f->offset;
 	grown->offset = f->offset;
+	grown->refused = false;
 	grown->proto = NULL;
 	grown->has_spec = false;
 	grown->no_return = m->entry_only || must_skip_return(f->name);
+	memset(&grown->site, 0, sizeof(grown->site));
 	ft->nr_funcs++;
 	return 0;
 }
@@ -116,6 +125,32 @@ static struct func_module *module_get(struct func_table *ft, const char *path, p
 	}
 	ft->nr_modules++;
 	return mod;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Keeps every function symbol's address of the module, sorted: a probe never moves onto or
+ * past another function's entry. Returns 0 or -ENOMEM. */
+static int module_entries(struct func_module *mod, const struct elf_syms *syms)
+{
+	size_t i, n = 0;
+
+	mod->entries = calloc(syms->nr_funcs ?: 1, sizeof(*mod->entries));
+	if (!mod->entries)
+		return -ENOMEM;
+	for (i = 0; i < syms->nr_funcs; i++)
+		mod->entries[i] = syms->funcs[i].addr;
+	qsort(mod->entries, syms->nr_funcs, sizeof(*mod->entries), cmp_u64);
+	for (i = 0; i < syms->nr_funcs; i++)
+		if (!n || mod->entries[n - 1] != mod->entries[i])
+			mod->entries[n++] = mod->entries[i];
+	mod->nr_entries = n;
+	return 0;
 }
 
 static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, const char *exe)
@@ -155,6 +190,12 @@ static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, cons
 	}
 	mod->is_go = syms->is_go;
 	mod->cxx_eh = syms->cxx_eh;
+	mod->other_arch = syms->e_machine != EM_X86_64;
+	if (!mod->entries) {
+		err = module_entries(mod, syms);
+		if (err)
+			goto cleanup;
+	}
 	if (syms->debug_path && !mod->debug_path)
 		mod->debug_path = strdup(syms->debug_path);
 	m.module = mod->path;
@@ -195,7 +236,7 @@ static void load_types(struct func_table *ft, const struct funcs_opts *opts)
 
 		mod->dwarf = dwarf_module_open(mod->open_path, mod->debug_path);
 		if (!mod->dwarf) {
-			if (!opts->raw_args)
+			if (!opts->raw_args && !opts->quiet)
 				elog("no type information (DWARF) in %s: arguments not shown; install "
 				     "its debug package, or see --args=raw", mod->path);
 			continue;
@@ -220,6 +261,99 @@ static void load_types(struct func_table *ft, const struct funcs_opts *opts)
 	}
 }
 
+/* The one line that says why @f is not traced. */
+static void say_refused(const struct func_desc *f, const char *module)
+{
+	const struct psite *ps = &f->site;
+	char stop[160];
+
+	if (!ps->first.len) {
+		elog("not tracing %s in %s: %s", f->name, module, ps->why);
+		return;
+	}
+	/* The first instruction itself, or one after it, keeps the probe from moving on. */
+	if (!strcmp(ps->block, ps->first.text))
+		snprintf(stop, sizeof(stop), "it: %s", ps->why);
+	else
+		psite_stop(ps, stop, sizeof(stop));
+	elog("not tracing %s in %s: %s `%s` at its entry (%s), and the probe cannot move past %s",
+	     f->name, module,
+	     ps->first.cls == PSITE_UNSAFE ? "the kernel would run" : "the kernel refuses a probe on",
+	     ps->first.text, ps->first.why, stop);
+}
+
+/* Chooses the probe site of every function of @mod (probesite.h), from the module's code.
+ * Returns 0, or -errno when the file cannot be read. */
+static int choose_module_sites(struct func_table *ft, const struct func_module *mod,
+			       const struct funcs_opts *opts)
+{
+	const unsigned char *map = MAP_FAILED;
+	struct stat st;
+	size_t i;
+	int fd, err = 0;
+
+	fd = open(mod->open_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		err = -errno;
+		goto cleanup;
+	}
+	if (st.st_size > 0)
+		map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED) {
+		err = st.st_size > 0 ? -errno : -ENOEXEC;
+		goto cleanup;
+	}
+	for (i = 0; i < ft->nr_funcs; i++) {
+		struct func_desc *f = &ft->funcs[i];
+		struct psite_func pf = {
+			.addr = f->addr,
+			.entries = mod->entries,
+			.nr_entries = mod->nr_entries,
+			.stay = opts->naive ? "RTRACE_NAIVE_PROBES is set" : NULL,
+		};
+
+		if (f->module != mod->path)
+			continue;
+		if (mod->other_arch || f->entry_offset >= (__u64)st.st_size) {
+			f->refused = true;
+			f->site.verdict = PSITE_REFUSE;
+			f->site.why = mod->other_arch ? "not x86-64 code" : "its code is not in the file";
+		} else {
+			pf.code = map + f->entry_offset;
+			pf.size = st.st_size - f->entry_offset;
+			if (f->size && f->size < pf.size)
+				pf.size = f->size;
+			/* No size, no way to know the branches into it: the first byte or nothing. */
+			if (!f->size) {
+				pf.stay = "the symbol has no size";
+				if (pf.size > 15)
+					pf.size = 15;
+			}
+			pf.arg_regs = opts->raw_args ? 0x3f : dwarf_proto_arg_regs(f->proto);
+			psite_choose(&pf, &f->site);
+			f->refused = f->site.verdict == PSITE_REFUSE;
+			if (f->refused && opts->kernel_decides &&
+			    f->site.first.cls == PSITE_REFUSED) {
+				f->refused = false;
+				f->site.verdict = PSITE_AT_ENTRY;
+				f->site.off = 0;
+				f->site.at = f->site.first;
+			}
+			f->offset = f->entry_offset + f->site.off;
+		}
+		if (f->refused && !opts->quiet)
+			say_refused(f, mod->path);
+	}
+cleanup:
+	if (map != MAP_FAILED)
+		munmap((void *)map, st.st_size);
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		elog("cannot read the code of %s: %s", mod->path, strerror(-err));
+	return err;
+}
+
 int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, const char *exe,
 		  const struct funcs_opts *opts)
 {
@@ -234,6 +368,16 @@ int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, 
 	if (opts->types)
 		load_types(ft, opts);
 	for (i = 0; i < ft->nr_modules; i++) {
+		err = choose_module_sites(ft, &ft->modules[i], opts);
+		if (err)
+			return err;
+	}
+	/* Said function by function; with none left, nothing to do. */
+	for (i = 0; i < ft->nr_funcs && ft->funcs[i].refused; i++)
+		;
+	if (i == ft->nr_funcs && !opts->quiet)
+		return -ENOENT;
+	for (i = 0; i < ft->nr_modules && !opts->quiet; i++) {
 		if (ft->modules[i].is_go)
 			elog("%s is a Go binary: tracing function entries only (return probes "
 			     "corrupt Go stacks)", ft->modules[i].path);
@@ -270,6 +414,7 @@ void funcs_free(struct func_table *ft)
 		free(ft->modules[i].path);
 		free(ft->modules[i].open_path);
 		free(ft->modules[i].debug_path);
+		free(ft->modules[i].entries);
 	}
 	free(ft->funcs);
 	free(ft->modules);

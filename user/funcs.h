@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include <linux/types.h>
+#include "probesite.h"
 #include "rtrace.h"
 
 struct dwarf_module;
@@ -17,11 +18,15 @@ struct func_desc {
 	char *name;
 	const char *module;	/* path of the module as resolved (points into module table) */
 	__u64 addr;		/* st_value: where DWARF knows it */
-	__u64 offset;		/* file offset for the uprobe */
+	__u64 size;		/* st_size */
+	__u64 entry_offset;	/* file offset of its first byte */
+	__u64 offset;		/* file offset of its probe (probesite.h) */
 	bool no_return;		/* entry probe only: see funcs.c */
+	bool refused;		/* no safe probe site: not traced (site.why says why) */
 	const struct dwarf_proto *proto;	/* its DWARF prototype, or NULL */
 	bool has_spec;		/* BPF copies memory for its arguments: spec */
 	struct rtrace_func_spec spec;
+	struct psite site;	/* where its probe goes, and why there */
 };
 
 struct func_module {
@@ -31,12 +36,19 @@ struct func_module {
 	struct dwarf_module *dwarf;	/* NULL: no type information */
 	bool is_go;
 	bool cxx_eh;		/* C++ exceptions unwind through its frames */
+	bool other_arch;	/* not x86-64 code: nothing in it can be probed */
+	__u64 *entries;		/* every function symbol's address, sorted, unique */
+	size_t nr_entries;
 };
 
 struct funcs_opts {
 	bool types;		/* read DWARF prototypes (not --args=none) */
 	bool raw_args;		/* --args=raw: no need to say DWARF is missing */
 	bool deref;		/* --deref: copy structs behind pointers */
+	bool naive;		/* RTRACE_NAIVE_PROBES: probes on first bytes, never moved */
+	bool kernel_decides;	/* RTRACE_KERNEL_DECIDES (tests): sites the kernel would refuse
+				 * are attached anyway, to exercise what follows its refusal */
+	bool quiet;		/* --list: say nothing of refused functions, it lists them */
 };
 
 struct func_table {
@@ -47,8 +59,10 @@ struct func_table {
 };
 
 /* Resolves every spec against a running process (pid > 0) or the executable
- * about to be launched (exe). Prints `rtrace: ...` and returns -ENOENT for a
- * spec that matches nothing, -ENOEXEC for a module that is not ELF. */
+ * about to be launched (exe), and chooses each function's probe site. Prints
+ * `rtrace: ...` and returns -ENOENT for a spec that matches nothing, -ENOEXEC
+ * for a module that is not ELF. A function with no safe probe site is marked
+ * refused, with one line saying so. */
 int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, const char *exe,
 		  const struct funcs_opts *opts);
 struct output_func;

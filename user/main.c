@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "funclist.h"
 #include "funcs.h"
 #include "launch.h"
 #include "log.h"
@@ -141,6 +142,36 @@ static FILE *open_output(const struct env *env)
 	return f;
 }
 
+/* Whether an environment variable is set to something other than 0. */
+static bool env_flag(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0");
+}
+
+/* --list: resolves the specs (all the executable's functions without any) and prints where
+ * each probe would go. Attaches nothing, so needs no privilege beyond reading the files.
+ * Returns the exit status. */
+static int list_functions(const struct env *env, const char *exe, pid_t pid)
+{
+	static char all[] = "*";
+	char *all_specs[] = { all };
+	struct func_table funcs = {};
+	struct funcs_opts fopts = {
+		.types = !env->no_args, .raw_args = env->raw_args, .deref = env->deref,
+		.naive = env_flag("RTRACE_NAIVE_PROBES"), .quiet = true,
+	};
+	int err;
+
+	err = funcs_resolve(&funcs, env->nr_func_specs ? env->func_specs : all_specs,
+			    env->nr_func_specs ?: 1, pid, exe, &fopts);
+	if (!err)
+		funcs_list(stdout, &funcs);
+	funcs_free(&funcs);
+	return err ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct rtrace_syscall_spec specs[RTRACE_MAX_SYSCALLS];
@@ -199,6 +230,13 @@ int main(int argc, char **argv)
 			tgids[nr_tgids++] = tgid;
 		}
 	}
+	if (env.list) {
+		for (i = 0; i < nr_tgids; i++)
+			if (check_may_trace(tgids[i]))
+				goto cleanup;
+		exit_code = list_functions(&env, child.path, env.cmd ? 0 : tgids[0]);
+		goto cleanup;
+	}
 	err = check_privileges();
 	if (err)
 		goto cleanup;
@@ -215,6 +253,8 @@ int main(int argc, char **argv)
 	if (env.nr_func_specs) {
 		struct funcs_opts fopts = {
 			.types = !env.no_args, .raw_args = env.raw_args, .deref = env.deref,
+			.naive = env_flag("RTRACE_NAIVE_PROBES"),
+			.kernel_decides = env_flag("RTRACE_KERNEL_DECIDES"),
 		};
 
 		err = funcs_resolve(&funcs, env.func_specs, env.nr_func_specs,

@@ -18,11 +18,13 @@ enum {
 	OPT_TRACE,
 	OPT_DEREF,
 	OPT_ARGS,
+	OPT_LIST,
 };
 
 static const char usage_text[] =
 "Usage: rtrace [OPTIONS] -p PID[,PID...]\n"
 "       rtrace [OPTIONS] [--] COMMAND [ARGS...]\n"
+"       rtrace --list [-x SPEC...] (-p PID | [--] COMMAND)\n"
 "Trace the functions and system calls of a process in one timeline.\n"
 "\n"
 "  -p PID          attach to a running process, all its threads (repeatable)\n"
@@ -45,6 +47,8 @@ static const char usage_text[] =
 "                  a summary table at exit\n"
 "      --json      one JSON object per line\n"
 "      --buffer-size SIZE  ring buffer size (K/M/G suffixes; default 8M)\n"
+"      --list      list the functions -x matches (default: all of the\n"
+"                  executable's) and where each probe would go; attach nothing\n"
 "  -v              verbose: say what rtrace does\n"
 "  -h, --help      this help\n"
 "      --version   version and kernel features found\n"
@@ -64,6 +68,7 @@ static const struct option long_opts[] = {
 	{ "trace", required_argument, NULL, OPT_TRACE },
 	{ "deref", no_argument, NULL, OPT_DEREF },
 	{ "args", required_argument, NULL, OPT_ARGS },
+	{ "list", no_argument, NULL, OPT_LIST },
 	{ "output", required_argument, NULL, 'o' },
 	{ "follow-forks", no_argument, NULL, 'f' },
 	{ "summary-only", no_argument, NULL, 'c' },
@@ -246,6 +251,9 @@ int opts_parse(struct env *env, int argc, char **argv)
 			break;
 		case OPT_DEREF:
 			env->deref = true;
+			break;
+		case OPT_LIST:
+			env->list = true;
 			break;
 		case OPT_ARGS:
 			if (!strcmp(optarg, "raw")) {

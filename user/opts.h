@@ -29,6 +29,7 @@ struct env {
 	bool no_args;			/* --args=none: function names only */
 	unsigned long buffer_size;
 	int verbose;
+	bool list;			/* --list: where probes would go; attach nothing */
 	char **cmd;			/* launch mode: NULL-terminated argv */
 };
 

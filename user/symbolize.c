@@ -69,12 +69,6 @@ static struct elf_syms *module_syms(struct symbolizer *s, int pid, const char *p
 	return grown->syms;
 }
 
-/* The file offset of f's first byte (its probe offset skips an endbr64). */
-static unsigned long long func_start(const struct elf_func *f)
-{
-	return f->offset - (f->flags & ELF_FUNC_ENDBR ? 4 : 0);
-}
-
 /* The function of syms whose code covers file offset off; NULL if none. */
 static const struct elf_func *func_at(const struct elf_syms *syms, unsigned long long off)
 {
@@ -83,12 +77,12 @@ static const struct elf_func *func_at(const struct elf_syms *syms, unsigned long
 
 	for (i = 0; i < syms->nr_funcs; i++) {
 		const struct elf_func *f = &syms->funcs[i];
-		unsigned long long start = func_start(f);
+		unsigned long long start = f->offset;
 
 		if (off < start || off >= start + (f->size ?: 1))
 			continue;
 		/* Prefer the exact start, then a global name over a local alias. */
-		if (!best || start > func_start(best) || (f->flags & ELF_FUNC_GLOBAL))
+		if (!best || start > best->offset || (f->flags & ELF_FUNC_GLOBAL))
 			best = f;
 	}
 	return best;
@@ -103,7 +97,7 @@ static const char *name_at(const struct elf_syms *syms, unsigned long long off, 
 
 	if (!fn)
 		return NULL;
-	start = func_start(fn);
+	start = fn->offset;
 	if (off == start)
 		snprintf(buf, len, "%s", fn->name);
 	else

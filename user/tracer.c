@@ -320,6 +320,9 @@ static int attach_perf(struct tracer *tr, const struct func_table *ft, pid_t pid
 		const struct func_desc *f = &ft->funcs[i];
 		const char *path = module_open_path(ft, f->module);
 
+		if (f->refused)
+			continue;
+
 		opts.bpf_cookie = func_cookie(ft, i);
 		opts.retprobe = false;
 		link = bpf_program__attach_uprobe_opts(tr->skel->progs.func_entry, pid_filter,
@@ -428,28 +431,6 @@ static void warn_unprobed(const struct func_table *ft, const char *module, const
 	free(names);
 }
 
-/* Marks in suspect[] the functions whose first instruction the kernel will likely refuse,
- * read from the module file. Returns how many; 0 when the file cannot be read. */
-static size_t find_suspects(const struct func_table *ft, const char *path, const size_t *idx,
-			    size_t n, bool *suspect)
-{
-	size_t nr = 0, i;
-	__u8 code[16];
-	ssize_t len;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	for (i = 0; i < n; i++) {
-		len = pread(fd, code, sizeof(code), ft->funcs[idx[i]].offset);
-		suspect[i] = len > 0 && uprobe_insn_suspect(code, len);
-		nr += suspect[i];
-	}
-	close(fd);
-	return nr;
-}
-
 /* Attaches the functions of one module (those of ft->funcs[first..] whose module it is) with
  * two uprobe_multi links, entry and return, or a few more when some offsets are refused.
  * Marks the functions it handled in done[], adds those left out to *nr_unprobed. Returns 0,
@@ -460,9 +441,8 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 {
 	const char *module = ft->funcs[first].module;
 	struct multi_set set = { .path = module_open_path(ft, module) };
-	size_t n = 0, nr_ret = 0, nr_bad = 0, nr_suspect, i, k;
+	size_t n = 0, nr_ret = 0, nr_bad = 0, i;
 	size_t *bad = NULL, *ret_idx = NULL;
-	bool *suspect = NULL;
 	int err = -ENOMEM;
 
 	for (i = first; i < ft->nr_funcs; i++)
@@ -473,36 +453,20 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 	set.failed = calloc(n, sizeof(*set.failed));
 	ret_idx = calloc(n, sizeof(*ret_idx));
 	bad = calloc(n, sizeof(*bad));
-	suspect = calloc(n, sizeof(*suspect));
-	if (!set.idx || !set.offsets || !set.cookies || !set.failed || !ret_idx || !bad ||
-	    !suspect)
+	if (!set.idx || !set.offsets || !set.cookies || !set.failed || !ret_idx || !bad)
 		goto fail;
-	/* ret_idx holds the module's functions until the returns need it. */
-	for (i = first, k = 0; i < ft->nr_funcs; i++) {
+	for (i = first; i < ft->nr_funcs; i++) {
 		if (done[i] || strcmp(ft->funcs[i].module, module))
 			continue;
 		done[i] = true;
-		ret_idx[k++] = i;
+		set.idx[set.n] = i;
+		set.offsets[set.n] = ft->funcs[i].offset;
+		set.cookies[set.n++] = func_cookie(ft, i);
 	}
-	/* Each refused offset costs a failed link, ~30-100 ms of kernel rollback: likely ones
-	 * go last, one per link, so the rest need no bisecting (libc:* 8 s -> 1 s). */
-	nr_suspect = find_suspects(ft, set.path, ret_idx, n, suspect);
-	for (k = 0; k < 2; k++) {
-		for (i = 0; i < n; i++) {
-			if (suspect[i] != (k == 1))
-				continue;
-			set.idx[set.n] = ret_idx[i];
-			set.offsets[set.n] = ft->funcs[ret_idx[i]].offset;
-			set.cookies[set.n++] = func_cookie(ft, ret_idx[i]);
-		}
-	}
-	err = 0;
-	if (n > nr_suspect)
-		err = attach_multi_range(tr, &set, bpf_program__fd(tr->skel->progs.func_entry), 0,
-					 n - nr_suspect, 0, pid);
-	for (i = n - nr_suspect; i < n && !err; i++)
-		err = attach_multi_range(tr, &set, bpf_program__fd(tr->skel->progs.func_entry), i,
-					 1, 0, pid);
+	/* Sites the kernel refuses were left out (probesite.c); should it refuse one anyway,
+	 * the link is split until that one is found (each failed link costs ~30-100 ms). */
+	err = attach_multi_range(tr, &set, bpf_program__fd(tr->skel->progs.func_entry), 0, n, 0,
+				 pid);
 	if (err)
 		goto fail;
 	/* Returns for the entries that went in: compact the arrays in place. */
@@ -540,7 +504,6 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 fail:
 	elog("cannot attach probes to %s: %s", module, attach_strerror(err));
 cleanup:
-	free(suspect);
 	free(bad);
 	free(ret_idx);
 	free(set.failed);
@@ -565,6 +528,9 @@ static int attach_multi(struct tracer *tr, const struct func_table *ft, pid_t pi
 		elog("cannot attach probes: %s", strerror(ENOMEM));
 		return -ENOMEM;
 	}
+	/* Functions with no safe probe site were said so when resolved. */
+	for (i = 0; i < ft->nr_funcs; i++)
+		done[i] = ft->funcs[i].refused;
 	for (i = 0; i < ft->nr_funcs && !err; i++)
 		if (!done[i])
 			err = attach_module(tr, ft, i, done, pid_filter < 0 ? 0 : pid_filter,

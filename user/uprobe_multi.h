@@ -23,9 +23,4 @@
 int uprobe_multi_link_create(int prog_fd, const char *path, const __u64 *offsets,
 			     const __u64 *cookies, size_t cnt, __u32 flags, int pid);
 
-/* Whether the instruction at code (len bytes of it, from the file) is one the kernel's x86-64
- * uprobes have refused for years (lock and segment prefixes, most VEX/EVEX and system
- * opcodes). A hint only: the kernel decides. Returns false on other architectures. */
-bool uprobe_insn_suspect(const __u8 *code, size_t len);
-
 #endif
