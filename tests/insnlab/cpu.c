@@ -4,6 +4,7 @@
  */
 #include <cpuid.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "insnlab.h"
@@ -111,11 +112,23 @@ static const struct {
 
 static struct cpu the_cpu;
 static uint64_t xcr0;
+static char without[256];	/* ",name,name," the user wants treated as absent */
+
+/* Treat the comma-separated features in @list as absent (to try the skipping on any CPU). */
+void cpu_without(const char *list)
+{
+	snprintf(without, sizeof(without), ",%s,", list);
+}
 
 static bool have(const char *name)
 {
 	unsigned int r[4], max;
+	char key[32];
 	size_t i;
+
+	snprintf(key, sizeof(key), ",%s,", name);
+	if (strstr(without, key))
+		return false;
 
 	for (i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
 		const struct feature *f = &features[i];
@@ -168,10 +181,6 @@ const char *isa_missing(const ZydisDecodedInstruction *insn)
 		return NULL;
 	n = strlen(name);
 	us = strrchr(name, '_');
-	/* 128/256-bit EVEX forms need AVX512VL too; 128N ones do not */
-	if (us && (!strcmp(us, "_128") || !strcmp(us, "_256")) && !strncmp(name, "AVX512", 6) &&
-	    !have("avx512vl"))
-		return "avx512vl";
 	if (us && (!strcmp(us, "_128") || !strcmp(us, "_128N") || !strcmp(us, "_256") ||
 		   !strcmp(us, "_512") || !strcmp(us, "_SCALAR") || !strcmp(us, "_KOP")))
 		n = us - name;
@@ -185,6 +194,10 @@ const char *isa_missing(const ZydisDecodedInstruction *insn)
 		for (j = 0; j < 2 && isa_sets[i].need[j]; j++)
 			if (!have(isa_sets[i].need[j]))
 				return isa_sets[i].need[j];
+		/* 128/256-bit EVEX forms need AVX512VL too; 128N ones do not */
+		if (us && !strncmp(name, "AVX512", 6) &&
+		    (!strcmp(us, "_128") || !strcmp(us, "_256")) && !have("avx512vl"))
+			return "avx512vl";
 		return NULL;
 	}
 	return NULL;

@@ -314,14 +314,15 @@ static int parse_line(char *line, uint8_t *bytes, size_t *n, char **label)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: insnlab [-v] [-f RFLAGS[,RFLAGS...]] [FILE]\n"
+		"usage: insnlab [-v] [-f RFLAGS,...] [--without FEATURE,...] [FILE]\n"
 		"       insnlab --forms NAME=LIBRARY...\n"
 		"Runs each x86-64 instruction (lines \"HEX [LABEL]\" or \"HEX<TAB>LABEL\")\n"
 		"with and without a uprobe on it; prints LABEL, HEX, OUTCOME (same, differs,\n"
 		"refused, skipped, nondeterministic) and DETAIL, tab-separated. Needs root.\n"
-		"  -f LIST   rflags values to run each instruction with (default 0x202,0x2d7)\n"
-		"  -v        show every run on stderr\n"
-		"  --forms   print the entry-instruction forms of libraries (see entry-forms.sh)\n"
+		"  -f LIST         rflags values to run each instruction with (default 0x202,0x2d7)\n"
+		"  -v              show every run on stderr\n"
+		"  --without LIST  treat these CPU features (avx512f, avx, ...) as absent\n"
+		"  --forms         print the entry-instruction forms of libraries\n"
 		"Example: echo '62 a2 7d 28 7c ce vpbroadcastd' | insnlab\n");
 }
 
@@ -381,6 +382,7 @@ int main(int argc, char **argv)
 		{ "flags", required_argument, NULL, 'f' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "without", required_argument, NULL, 'W' },
 		{},
 	};
 	static const char *const outcomes[] = {
@@ -408,6 +410,9 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case 'W':
+			cpu_without(optarg);
+			break;
 		default:
 			usage(stderr);
 			return 2;

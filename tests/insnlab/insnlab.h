@@ -136,6 +136,7 @@ int signals_init(void);
 uint64_t site_pad(const struct site *s, int path);
 
 /* cpu.c */
+void cpu_without(const char *list);
 const char *isa_missing(const ZydisDecodedInstruction *insn);
 
 /* forms.c */
