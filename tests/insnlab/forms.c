@@ -91,13 +91,12 @@ void form_key(const ZydisDecodedInstruction *insn, const ZydisDecodedOperand *op
 			continue;
 		PUT("%s ", p);
 	}
-	PUT("%s %s ", ZydisMnemonicGetString(insn->mnemonic),
+	PUT("%s %s", ZydisMnemonicGetString(insn->mnemonic),
 	    insn->encoding < 6 ? encodings[insn->encoding] : "?");
 	for (i = 0; i < insn->operand_count_visible; i++) {
 		const ZydisDecodedOperand *op = &ops[i];
 
-		if (i)
-			PUT(",");
+		PUT(i ? "," : " ");
 		switch (op->type) {
 		case ZYDIS_OPERAND_TYPE_REGISTER:
 			PUT("%s", reg_class(op->reg.value));
