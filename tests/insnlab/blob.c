@@ -270,7 +270,8 @@ static void put_le(uint8_t *p, uint64_t v, unsigned int size)
 }
 
 /* Copies the instruction to INSN_OFF with relative branch targets moved to the taken pad and
- * RIP-relative operands into the data area. Returns 0 or -EINVAL.
+ * RIP-relative operands into the data area. Returns 0 or -ERANGE when they cannot be moved
+ * without changing the instruction's length.
  */
 static int place_insn(const struct site *s, uint8_t *code)
 {
@@ -283,7 +284,7 @@ static int place_insn(const struct site *s, uint8_t *code)
 		if (!in->raw.imm[i].is_relative)
 			continue;
 		if (in->raw.imm[i].size < 8 || in->raw.imm[i].size > 32)
-			return -EINVAL;
+			return -ERANGE;
 		put_le(p + in->raw.imm[i].offset, PAD_GAP, in->raw.imm[i].size / 8);
 	}
 	for (i = 0; i < in->operand_count; i++) {
@@ -292,7 +293,7 @@ static int place_insn(const struct site *s, uint8_t *code)
 		if (op->type != ZYDIS_OPERAND_TYPE_MEMORY || op->mem.base != ZYDIS_REGISTER_RIP)
 			continue;
 		if (in->raw.disp.size != 32)
-			return -EINVAL;
+			return -ERANGE;
 		put_le(p + in->raw.disp.offset,
 		       (uint32_t)(DATA_OFF + RIP_TARGET - (INSN_OFF + s->len)), 4);
 		break;
@@ -449,7 +450,7 @@ static void set_inputs(struct site *s)
 /* Fixed pseudo-random contents for the buffer and vector registers, so that loads from them
  * give distinctive values.
  */
-static void set_patterns(struct site *s)
+static int set_patterns(struct site *s)
 {
 	static uint8_t *pattern;
 	uint64_t x = 0x9e3779b97f4a7c15ull;
@@ -458,7 +459,7 @@ static void set_patterns(struct site *s)
 	if (!pattern) {
 		pattern = malloc(BUF_SIZE);
 		if (!pattern)
-			return;
+			return -ENOMEM;
 		for (i = 0; i < BUF_SIZE; i += 8)
 			*(uint64_t *)(pattern + i) = xorshift(&x);
 	}
@@ -474,10 +475,12 @@ static void set_patterns(struct site *s)
 	*(uint32_t *)(s->in.fx + 24) = 0x1f80;
 	for (i = 0; i < 16; i++)
 		memcpy(s->in.fx + 160 + 16 * i, s->in.zmm[i], 16);
+	return 0;
 }
 
 /* Builds the blob for the decoded instruction in @s (bytes, len, insn, ops, buf, buf_init set)
- * and maps it. Returns 0 or -errno; site_destroy() undoes it.
+ * and maps it. Returns 0, -ERANGE when the instruction's operands cannot be retargeted, or
+ * -errno; site_destroy() undoes it.
  */
 int site_build(struct site *s)
 {
@@ -508,7 +511,11 @@ int site_build(struct site *s)
 	if (err)
 		return err;
 	*(uint64_t *)(s->base + DATA_OFF + D_EXIT) = (uint64_t)insnlab_leave;
-	set_patterns(s);
+	err = set_patterns(s);
+	if (err) {
+		site_destroy(s);
+		return err;
+	}
 	set_inputs(s);
 	return 0;
 }

@@ -58,8 +58,8 @@ static bool mem_diff(const uint8_t *a, const uint8_t *b, size_t n, size_t *first
 
 /* Compares run @b (memory in @bbuf/@brip) with run @a; fields set in @mask are not compared. */
 void compare(const struct site *s, const struct snap *a, const struct snap *b,
-		    const uint8_t *abuf, const uint8_t *arip, const uint8_t *bbuf,
-		    const uint8_t *brip, const struct diff *mask, struct diff *d)
+	     const uint8_t *abuf, const uint8_t *arip, const uint8_t *bbuf, const uint8_t *brip,
+	     const struct diff *mask, struct diff *d)
 {
 	static const struct { int field, off, len; } fx_fields[] = {
 		{ F_FCW, 0, 2 }, { F_FSW, 2, 2 }, { F_FTW, 4, 1 }, { F_MXCSR, 24, 4 },
@@ -396,7 +396,3 @@ void summarize(const struct site *s, const struct runs *R, struct result *res)
 		add_item(res->detail, sizeof(res->detail), "%.1f hits a run",
 			 (double)R->hits / (nv * HITS));
 }
-
-/* Runs the experiment for the decoded instruction in @s. Returns 0 (outcome in @res) or -errno
- * when insnlab itself failed.
- */
