@@ -103,8 +103,15 @@ $(OUTPUT)/bench/bench_work_pg: tests/targets/bench_work.c | $(OUTPUT)
 	$(Q)mkdir -p $(OUTPUT)/bench
 	$(Q)$(CC) -g -O1 -pg -fno-omit-frame-pointer $< -o $@
 
+# insnlab: runs x86 instructions with and without a uprobe on them (tests/insnlab/insnlab.c).
+INSNLAB_SRCS := $(wildcard tests/insnlab/*.c) user/elf_syms.c
+$(OUTPUT)/tests/insnlab: $(INSNLAB_SRCS) tests/insnlab/insnlab.h user/elf_syms.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Iuser $(INSNLAB_SRCS) -lZydis -lelf -lz -o $@
+
 unit: $(UNIT_BINS)
-integration: rtrace $(TARGET_BINS)
+integration: rtrace $(TARGET_BINS) $(OUTPUT)/tests/insnlab
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit integration

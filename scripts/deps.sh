@@ -13,7 +13,7 @@ need=(
 	libelf-dev:/usr/include/libelf.h
 	libdw-dev:/usr/include/elfutils/libdw.h
 	zlib1g-dev:/usr/include/zlib.h
-	libzydis-dev:/usr/include/Zydis/Zydis.h   # x86-64 decoder: where each probe may go
+	libzydis-dev:/usr/include/Zydis/Zydis.h   # x86-64 decoder: where each probe may go (and tests/insnlab)
 	make:/usr/bin/make
 	gcc:/usr/bin/gcc
 	g++:/usr/bin/g++                    # C++ test target (exceptions)
