@@ -213,16 +213,17 @@ static int scan_lib(const char *name, const char *path, int lib, const ZydisDeco
 	qsort(funcs, syms->nr_funcs, sizeof(*funcs), cmp_addr);
 	for (i = 0; i < syms->nr_funcs; i++) {
 		const struct elf_func *f = &funcs[i];
-		bool endbr = f->flags & ELF_FUNC_ENDBR;
+		bool endbr;
 
 		/* aliases share an entry */
 		if (i && f->addr == funcs[i - 1].addr)
 			continue;
 		nfuncs++;
-		off = f->offset - (endbr ? 4 : 0);
+		off = f->offset;
 		got = pread(fd, code, sizeof(code), off);
 		if (got <= 0)
 			continue;
+		endbr = got >= 4 && !memcmp(code, "\xf3\x0f\x1e\xfa", 4);
 		err = add_site(code, got, lib, dec);
 		if (!err && endbr && got > 4) {
 			nendbr++;
