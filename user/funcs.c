@@ -403,10 +403,50 @@ bool funcs_info(void *ctx, __u64 cookie, struct output_func *f)
 	return true;
 }
 
+int funcs_map_modules(struct func_table *ft)
+{
+	struct stat st;
+	size_t i;
+	int fd, err = 0;
+
+	for (i = 0; i < ft->nr_modules; i++) {
+		struct func_module *mod = &ft->modules[i];
+
+		/* PROT_READ is enough: uprobes go into any private file mapping that may execute. */
+		fd = open(mod->open_path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) || !st.st_size) {
+			err = fd < 0 ? -errno : -ENOEXEC;
+		} else {
+			mod->map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+			if (mod->map == MAP_FAILED) {
+				err = -errno;
+				mod->map = NULL;
+			} else {
+				mod->map_len = st.st_size;
+			}
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	return err;
+}
+
+void funcs_unmap_modules(struct func_table *ft)
+{
+	size_t i;
+
+	for (i = 0; i < ft->nr_modules; i++) {
+		if (ft->modules[i].map)
+			munmap(ft->modules[i].map, ft->modules[i].map_len);
+		ft->modules[i].map = NULL;
+	}
+}
+
 void funcs_free(struct func_table *ft)
 {
 	size_t i;
 
+	funcs_unmap_modules(ft);
 	for (i = 0; i < ft->nr_funcs; i++)
 		free(ft->funcs[i].name);
 	for (i = 0; i < ft->nr_modules; i++) {

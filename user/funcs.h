@@ -39,6 +39,8 @@ struct func_module {
 	bool other_arch;	/* not x86-64 code: nothing in it can be probed */
 	__u64 *entries;		/* every function symbol's address, sorted, unique */
 	size_t nr_entries;
+	void *map;		/* funcs_map_modules(): rtrace's own mapping of it */
+	size_t map_len;
 };
 
 struct funcs_opts {
@@ -68,6 +70,13 @@ int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, 
 struct output_func;
 /* func_info_fn for output: what it knows of a cookie's function. */
 bool funcs_info(void *ctx, __u64 cookie, struct output_func *f);
+/* Maps every module into rtrace's own memory, for a launched child to inherit: the kernel
+ * checks a probe's instruction only when it installs it into a process that maps the file,
+ * and a child that has not exec'd yet maps nothing, so a refusal would go unsaid. Returns 0
+ * or -errno (nothing mapped then matters: it is only a chance to hear refusals). */
+int funcs_map_modules(struct func_table *ft);
+/* Undoes funcs_map_modules(); funcs_free() does too. */
+void funcs_unmap_modules(struct func_table *ft);
 void funcs_free(struct func_table *ft);
 
 #endif

@@ -267,7 +267,11 @@ int main(int argc, char **argv)
 	if (!out)
 		goto cleanup;
 
-	/* The child exists (held) before load: its pid is a load-time constant. */
+	/* The child exists (held) before load: its pid is a load-time constant. It
+	 * inherits our mappings of the modules, so that the kernel checks every probe's
+	 * instruction as it attaches, and a refusal is said then. */
+	if (env.cmd && funcs.nr_modules && funcs_map_modules(&funcs))
+		vlog("cannot map every module: a probe the kernel refuses may go unsaid");
 	if (env.cmd) {
 		err = launch_fork(&child, env.cmd);
 		if (err) {
@@ -332,6 +336,7 @@ int main(int argc, char **argv)
 		pid_t filter = env.follow || nr_tgids > 1 ? -1 : env.cmd ? child.pid : tgids[0];
 
 		err = tracer_attach_funcs(&tr, &funcs, filter);
+		funcs_unmap_modules(&funcs);
 		if (err)
 			goto cleanup;
 	}

@@ -306,15 +306,54 @@ static void raise_nofile(size_t nr_funcs)
 		     strerror(errno));
 }
 
-/* The fallback before kernel 6.6: one perf-event link per function and direction. Returns 0
- * or -errno after printing `rtrace: ...`. */
+/* Errors that one offset the kernel cannot probe makes of a whole uprobe_multi link: an
+ * instruction uprobes refuse (ENOTSUPP), one they cannot decode (ENOEXEC), an offset past the
+ * end of the file (EINVAL). A perf-event link fails alike for its one offset. */
+static bool offset_error(int err)
+{
+	return err == -RTRACE_ENOTSUPP || err == -ENOEXEC || err == -EINVAL;
+}
+
+static void warn_unprobed(const struct func_table *ft, const char *module, const size_t *idx,
+			  size_t nr_bad);
+
+/* Warns, module by module, of the functions in bad[] (indices into ft) left unprobed. */
+static void warn_unprobed_all(const struct func_table *ft, size_t *bad, size_t nr_bad)
+{
+	size_t i, j, n;
+
+	for (i = 0; i < nr_bad; i = j) {
+		const char *module = ft->funcs[bad[i]].module;
+
+		/* gather this module's to the front of bad[i..] */
+		for (j = i, n = i; n < nr_bad; n++) {
+			if (strcmp(ft->funcs[bad[n]].module, module))
+				continue;
+			size_t t = bad[j];
+
+			bad[j++] = bad[n];
+			bad[n] = t;
+		}
+		warn_unprobed(ft, module, bad + i, j - i);
+	}
+}
+
+/* The fallback before kernel 6.6: one perf-event link per function and direction. A function
+ * whose offset the kernel refuses is left out, and named. Returns 0 or -errno after printing
+ * `rtrace: ...`, also when the kernel refused every function. */
 static int attach_perf(struct tracer *tr, const struct func_table *ft, pid_t pid_filter)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts);
+	size_t i, nr_bad = 0, nr_tried = 0, *bad;
+	libbpf_print_fn_t print;
 	struct bpf_link *link;
-	size_t i;
-	int err;
+	int err = 0, last_err = 0;
 
+	bad = calloc(ft->nr_funcs ?: 1, sizeof(*bad));
+	if (!bad)
+		return -ENOMEM;
+	/* A refused offset is ours to report, once, not libbpf's to warn of. */
+	print = libbpf_set_print(NULL);
 	raise_nofile(ft->nr_funcs);
 	for (i = 0; i < ft->nr_funcs; i++) {
 		const struct func_desc *f = &ft->funcs[i];
@@ -322,32 +361,50 @@ static int attach_perf(struct tracer *tr, const struct func_table *ft, pid_t pid
 
 		if (f->refused)
 			continue;
-
+		nr_tried++;
 		opts.bpf_cookie = func_cookie(ft, i);
 		opts.retprobe = false;
 		link = bpf_program__attach_uprobe_opts(tr->skel->progs.func_entry, pid_filter,
 						       path, f->offset, &opts);
-		if (!link)
-			goto fail;
+		if (!link) {
+			err = -errno;
+			if (!offset_error(err))
+				goto fail;
+			bad[nr_bad++] = i;
+			last_err = err;
+			err = 0;
+			continue;
+		}
 		err = add_link(tr, link);
 		if (err)
-			return err;
+			goto cleanup;
 		if (f->no_return)
 			continue;
 		opts.retprobe = true;
 		link = bpf_program__attach_uprobe_opts(tr->skel->progs.func_return, pid_filter,
 						       path, f->offset, &opts);
-		if (!link)
+		if (!link) {
+			err = -errno;
 			goto fail;
+		}
 		err = add_link(tr, link);
 		if (err)
-			return err;
+			goto cleanup;
 	}
-	return 0;
+	if (nr_bad && nr_bad == nr_tried) {
+		i = bad[0];
+		err = last_err;
+		elog("cannot attach probes to %s: %s", ft->funcs[i].module, attach_strerror(err));
+		goto cleanup;
+	}
+	warn_unprobed_all(ft, bad, nr_bad);
+	goto cleanup;
 fail:
-	err = -errno;
 	elog("cannot attach a probe to %s in %s: %s", ft->funcs[i].name, ft->funcs[i].module,
 	     attach_strerror(err));
+cleanup:
+	libbpf_set_print(print);
+	free(bad);
 	return err;
 }
 
@@ -363,14 +420,6 @@ static int add_multi_fd(struct tracer *tr, int fd)
 	tr->multi_fds = grown;
 	tr->multi_fds[tr->nr_multi_fds++] = fd;
 	return 0;
-}
-
-/* Errors that one offset the kernel cannot probe makes of a whole uprobe_multi link: an
- * instruction uprobes refuse (ENOTSUPP), one they cannot decode (ENOEXEC), an offset past the
- * end of the file (EINVAL). */
-static bool offset_error(int err)
-{
-	return err == -RTRACE_ENOTSUPP || err == -ENOEXEC || err == -EINVAL;
 }
 
 /* Some functions of one module, and what became of their probes. */

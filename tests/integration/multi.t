@@ -111,5 +111,19 @@ RTRACE_NO_UPROBE_MULTI=1 "$RTRACE" --json -e trace=none -x 'libc:strtol' -o "$SC
 is "$?" 0 "fallback: a libc function, exits 0"
 is "$(count "$SCRATCH/perf-str.json" 'strto(l|imax|q)' call)" 3 "fallback: strtol called exactly 3 times"
 
+# A launched program maps nothing yet when the probes go in: rtrace maps the modules itself
+# for the held child to inherit, so that the kernel checks each site then and a refusal is
+# said (--args=none: no DWARF reader keeps the file mapped by chance). Both attach paths.
+for multi_env in 0 1; do
+	what=$([ $multi_env = 1 ] && echo "perf-event links" || echo "default links")
+	RTRACE_NO_UPROBE_MULTI=$multi_env RTRACE_KERNEL_DECIDES=1 "$RTRACE" --args=none -e trace=none \
+		-x 'refused_*' -x main -- "$TARGETS/multi" 2 > /dev/null 2> "$SCRATCH/launch.err"
+	is "$?" 0 "launched, $what: refusals do not stop the trace"
+	is "$(grep -v '^main()\|exited with' "$SCRATCH/launch.err")" \
+	   "rtrace: cannot probe 2 functions in $TARGETS/multi: refused_lock, refused_movss" \
+	   "launched, $what: the refused functions are named, nothing else said"
+	is "$(grep -c '^main() = 0' "$SCRATCH/launch.err")" 1 "launched, $what: main traced"
+done
+
 is "$(progs_left)" 0 "no function probe program left behind"
 done_testing
