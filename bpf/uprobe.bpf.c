@@ -165,8 +165,10 @@ int BPF_KPROBE(func_entry)
 	return 0;
 }
 
-SEC("uretprobe")
-int BPF_KRETPROBE(func_return)
+/* The return record, from the uretprobe or from a probe on the function's way out (at a ret
+ * or a tail-call jmp, sp still pointing at the return address: the record says sp + 8, as if
+ * returned). */
+static __always_inline void emit_return(struct pt_regs *ctx, __u64 sp)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 pid_tgid = (__u64)task->tgid << 32 | (__u32)task->pid;
@@ -174,15 +176,30 @@ int BPF_KRETPROBE(func_return)
 	struct batch *b;
 
 	if (!func_traced(pid_tgid >> 32))
-		return 0;
+		return;
 	e = record_begin(&b, sizeof(*e));
 	if (!e)
-		return 0;
+		return;
 	fill_hdr(&e->hdr, RTRACE_EV_FUNC_RETURN, pid_tgid, sizeof(*e));
 	e->cookie = bpf_get_attach_cookie(ctx);
-	e->sp = PT_REGS_SP(ctx);
+	e->sp = sp;
 	e->ret = PT_REGS_RC(ctx);
 	e->ret2 = ctx->dx;
 	record_end(b, e, sizeof(*e));
+}
+
+SEC("uretprobe")
+int BPF_KRETPROBE(func_return)
+{
+	emit_return(ctx, PT_REGS_SP(ctx));
+	return 0;
+}
+
+/* Returns without a uretprobe, whose hijacked return address an exception's unwinder would
+ * meet (funcs.c: RET sites). */
+SEC("uprobe")
+int BPF_KPROBE(func_exit)
+{
+	emit_return(ctx, PT_REGS_SP(ctx) + 8);
 	return 0;
 }

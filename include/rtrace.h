@@ -30,7 +30,10 @@ enum rtrace_event_type {
 #define RTRACE_COOKIE_NORET	(1ULL << 63)
 /* Cookie bit: the function has a capture spec in map func_specs. */
 #define RTRACE_COOKIE_CAPTURE	(1ULL << 62)
-#define RTRACE_COOKIE_ID_MASK	((1ULL << 62) - 1)
+/* Cookie bit of a probe on a function's way out: a jmp to another function
+ * (a tail call), so the return value is not known there. */
+#define RTRACE_COOKIE_TAIL	(1ULL << 61)
+#define RTRACE_COOKIE_ID_MASK	((1ULL << 61) - 1)
 
 /* What BPF copies from user memory for a syscall argument, so that the
  * loader can decode paths, buffers and structs as strace does. The loader

@@ -18,7 +18,9 @@ static const char *returns_how(const struct func_desc *f)
 {
 	if (f->refused)
 		return "-";
-	return f->no_return ? "none" : "uretprobe";
+	if (f->no_return)
+		return "none";
+	return f->ret_sites ? "RET-sites" : "uretprobe";
 }
 
 /* What happened to the probe, in words: `emulated (push)`, `moved from +0 past 1

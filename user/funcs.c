@@ -29,6 +29,10 @@ static const char *const entry_only[] = {
 	"_dl_runtime_resolve", "_dl_runtime_resolve_xsave", "_dl_runtime_resolve_xsavec",
 	"_dl_runtime_resolve_fxsave", "_dl_runtime_profile", "_dl_start", "_dl_start_user",
 	"pthread_exit", "__pthread_exit", "abort",
+	/* The unwinders start their walk at their own frame, whose return address must be
+	 * real; they do not return the normal way anyway. */
+	"_Unwind_RaiseException", "_Unwind_Resume", "_Unwind_ForcedUnwind",
+	"_Unwind_Resume_or_Rethrow", "__cxa_throw", "__cxa_rethrow",
 };
 
 static bool must_skip_return(const char *name)
@@ -43,12 +47,22 @@ static bool must_skip_return(const char *name)
 
 struct match_ctx {
 	struct func_table *ft;
+	const struct elf_syms *syms;
 	const char *module;
 	bool entry_only;	/* the whole module: Go, or C++ with exceptions */
 	size_t ifuncs;		/* IFUNC resolvers matched and skipped */
 	const char *an_ifunc;
 	int err;
 };
+
+static int take_cold(const struct elf_func *f, void *data)
+{
+	struct func_desc *fd = data;
+
+	fd->cold_addr = f->addr;
+	fd->cold_size = f->size;
+	return -1;	/* the first is enough */
+}
 
 static int add_func(const struct elf_func *f, void *data)
 {
@@ -89,8 +103,19 @@ static int add_func(const struct elf_func *f, void *data)
 	grown->proto = NULL;
 	grown->has_spec = false;
 	grown->no_return = m->entry_only || must_skip_return(f->name);
+	grown->ret_sites = grown->calls = false;
+	grown->exits = NULL;
+	grown->nr_exits = 0;
+	grown->cold_addr = grown->cold_size = 0;
 	memset(&grown->site, 0, sizeof(grown->site));
 	ft->nr_funcs++;
+	/* Code the compiler moved out of line (`f.cold`) may hold some of f's exits. */
+	if (m->syms) {
+		char cold[512];
+
+		snprintf(cold, sizeof(cold), "%s.cold", f->name);
+		elf_syms_match(m->syms, cold, take_cold, grown);
+	}
 	return 0;
 }
 
@@ -199,7 +224,8 @@ static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, cons
 	if (syms->debug_path && !mod->debug_path)
 		mod->debug_path = strdup(syms->debug_path);
 	m.module = mod->path;
-	m.entry_only = syms->is_go || syms->cxx_eh;
+	m.syms = syms;
+	m.entry_only = syms->is_go;
 	n = elf_syms_match(syms, glob, add_func, &m);
 	if (m.err) {
 		err = m.err;
@@ -282,6 +308,37 @@ static void say_refused(const struct func_desc *f, const char *module)
 	     ps->first.text, ps->first.why, stop);
 }
 
+/* Exits a function may have, at most: past that, it is traced by uretprobe or entry only. */
+#define MAX_EXITS	256
+
+/* Finds how @f leaves and whether it calls out (psite_flow()), from its code in @map.
+ * Returns 0 or -ENOMEM. */
+static int func_flow(struct func_desc *f, const struct psite_func *pf, const unsigned char *map,
+		     size_t map_size)
+{
+	struct psite_exit exits[MAX_EXITS];
+	struct psite_flow flow = { .exits = exits, .max_exits = MAX_EXITS };
+	const unsigned char *cold = NULL;
+	size_t cold_size = 0;
+	__u64 cold_off = f->entry_offset + (f->cold_addr - f->addr);
+
+	/* Same segment as the function: the same distance in the file. */
+	if (f->cold_addr && cold_off < map_size && f->cold_size <= map_size - cold_off) {
+		cold = map + cold_off;
+		cold_size = f->cold_size;
+	}
+	psite_flow(pf, cold, cold_size, f->cold_addr, &flow);
+	f->calls = flow.calls || flow.jump_table || flow.undecoded;
+	if (flow.nr_exits > MAX_EXITS || flow.undecoded)
+		return 0;	/* no list to trust: never traced by its exits */
+	f->exits = malloc(flow.nr_exits * sizeof(*f->exits) ?: 1);
+	if (!f->exits)
+		return -ENOMEM;
+	memcpy(f->exits, exits, flow.nr_exits * sizeof(*f->exits));
+	f->nr_exits = flow.nr_exits;
+	return 0;
+}
+
 /* Chooses the probe site of every function of @mod (probesite.h), from the module's code.
  * Returns 0, or -errno when the file cannot be read. */
 static int choose_module_sites(struct func_table *ft, const struct func_module *mod,
@@ -332,6 +389,13 @@ static int choose_module_sites(struct func_table *ft, const struct func_module *
 			pf.arg_regs = opts->raw_args ? 0x3f : dwarf_proto_arg_regs(f->proto);
 			psite_choose(&pf, &f->site);
 			f->refused = f->site.verdict == PSITE_REFUSE;
+			/* No size, no code to read: it may call anything. */
+			f->calls = !f->size;
+			if (f->size) {
+				err = func_flow(f, &pf, map, st.st_size);
+				if (err)
+					goto cleanup;
+			}
 			if (f->refused && opts->kernel_decides &&
 			    f->site.first.cls == PSITE_REFUSED) {
 				f->refused = false;
@@ -377,16 +441,80 @@ int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, 
 		;
 	if (i == ft->nr_funcs && !opts->quiet)
 		return -ENOENT;
-	for (i = 0; i < ft->nr_modules && !opts->quiet; i++) {
+	for (i = 0; i < ft->nr_modules && !opts->quiet; i++)
 		if (ft->modules[i].is_go)
 			elog("%s is a Go binary: tracing function entries only (return probes "
 			     "corrupt Go stacks)", ft->modules[i].path);
-		else if (ft->modules[i].cxx_eh)
-			elog("%s uses C++ exceptions: tracing function entries only (a return "
-			     "probe hides the return address from the unwinder)",
-			     ft->modules[i].path);
-	}
 	return 0;
+}
+
+void funcs_plan_returns(struct func_table *ft, bool throws)
+{
+	size_t i, e;
+
+	for (i = 0; i < ft->nr_funcs; i++) {
+		struct func_desc *f = &ft->funcs[i];
+
+		f->ret_sites = false;
+		if (!throws || f->refused || f->no_return || !f->calls)
+			continue;
+		f->ret_sites = f->nr_exits > 0;
+		/* One probe cannot be both its entry and its exit (`f: jmp g`); and each exit
+		 * must take one (not a `notrack jmp`). */
+		for (e = 0; e < f->nr_exits; e++)
+			if (f->exits[e].off == f->site.off || f->exits[e].cls == PSITE_REFUSED ||
+			    f->exits[e].cls == PSITE_UNSAFE)
+				f->ret_sites = false;
+		f->no_return = !f->ret_sites;
+	}
+}
+
+/* The libraries that unwind C++ exceptions, by module name (module_name_matches()). */
+static const char *const unwinder_libs[] = { "libgcc_s", "libstdc++", "libunwind", "libc++abi" };
+
+static int find_unwinder(const struct elf_func *f, void *data)
+{
+	(void)f;
+	*(bool *)data = true;
+	return -1;
+}
+
+bool funcs_process_throws(const struct func_table *ft, pid_t pid, const char *exe)
+{
+	struct elf_syms *syms = NULL;
+	char **paths = NULL, *self;
+	bool throws = false;
+	size_t n = 0, i, l;
+
+	for (i = 0; i < ft->nr_modules; i++)
+		if (ft->modules[i].cxx_eh)
+			return true;
+	if (pid > 0 ? module_list_pid(pid, &paths, &n) : module_list_exe(exe, &paths, &n))
+		return true;	/* cannot tell: assume it can */
+	for (i = 0; i < n && !throws; i++) {
+		const char *base = strrchr(paths[i], '/');
+
+		base = base ? base + 1 : paths[i];
+		for (l = 0; l < sizeof(unwinder_libs) / sizeof(unwinder_libs[0]); l++)
+			throws |= module_name_matches(unwinder_libs[l], base);
+	}
+	/* A statically linked unwinder, in the executable itself. */
+	self = pid > 0 ? module_resolve_pid(pid, NULL) : module_resolve_exe(exe, NULL);
+	if (!throws && self) {
+		char open_path[4096];
+
+		if (pid > 0)
+			snprintf(open_path, sizeof(open_path), "/proc/%d/root%s", pid, self);
+		else
+			snprintf(open_path, sizeof(open_path), "%s", self);
+		if (!elf_syms_load(open_path, &syms)) {
+			elf_syms_match(syms, "_Unwind_RaiseException", find_unwinder, &throws);
+			elf_syms_free(syms);
+		}
+	}
+	free(self);
+	module_list_free(paths, n);
+	return throws;
 }
 
 bool funcs_info(void *ctx, __u64 cookie, struct output_func *f)
@@ -447,8 +575,10 @@ void funcs_free(struct func_table *ft)
 	size_t i;
 
 	funcs_unmap_modules(ft);
-	for (i = 0; i < ft->nr_funcs; i++)
+	for (i = 0; i < ft->nr_funcs; i++) {
 		free(ft->funcs[i].name);
+		free(ft->funcs[i].exits);
+	}
 	for (i = 0; i < ft->nr_modules; i++) {
 		dwarf_module_close(ft->modules[i].dwarf);
 		free(ft->modules[i].path);

@@ -23,6 +23,13 @@ struct func_desc {
 	__u64 offset;		/* file offset of its probe (probesite.h) */
 	bool no_return;		/* entry probe only: see funcs.c */
 	bool refused;		/* no safe probe site: not traced (site.why says why) */
+	/* Returns traced by probes on its exits, not by a uretprobe (funcs_plan_returns()) */
+	bool ret_sites;
+	bool calls;		/* its code calls or jumps to other code (psite_flow()) */
+	__u64 cold_addr;	/* its `.cold` part, split off by the compiler, or 0 */
+	__u64 cold_size;
+	struct psite_exit *exits;	/* its rets and tail-call jmps (offsets from addr) */
+	size_t nr_exits;
 	const struct dwarf_proto *proto;	/* its DWARF prototype, or NULL */
 	bool has_spec;		/* BPF copies memory for its arguments: spec */
 	struct rtrace_func_spec spec;
@@ -67,6 +74,17 @@ struct func_table {
  * refused, with one line saying so. */
 int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, const char *exe,
 		  const struct funcs_opts *opts);
+/* Decides how returns are traced, once the process is known: where an exception may unwind
+ * through a frame (@throws: the process has an unwinder, or C++ code), a function that calls
+ * other code gets probes on its exits (rets, tail-call jmps) instead of a uretprobe, whose
+ * hijacked return address the unwinder cannot get past; without exits to probe, an entry
+ * probe only. Functions that call nothing keep their uretprobe: nothing can throw through
+ * them. */
+void funcs_plan_returns(struct func_table *ft, bool throws);
+/* Whether the process @pid (or the program @exe about to run) can unwind C++ exceptions: it
+ * maps or needs an unwinder library (libgcc_s, libstdc++, libunwind, libc++abi) or carries
+ * one in its executable; or some module of @ft is C++ code that uses exceptions. */
+bool funcs_process_throws(const struct func_table *ft, pid_t pid, const char *exe);
 struct output_func;
 /* func_info_fn for output: what it knows of a cookie's function. */
 bool funcs_info(void *ctx, __u64 cookie, struct output_func *f);

@@ -166,8 +166,10 @@ static int list_functions(const struct env *env, const char *exe, pid_t pid)
 
 	err = funcs_resolve(&funcs, env->nr_func_specs ? env->func_specs : all_specs,
 			    env->nr_func_specs ?: 1, pid, exe, &fopts);
-	if (!err)
+	if (!err) {
+		funcs_plan_returns(&funcs, funcs_process_throws(&funcs, pid, exe));
 		funcs_list(stdout, &funcs);
+	}
 	funcs_free(&funcs);
 	return err ? 1 : 0;
 }
@@ -261,6 +263,9 @@ int main(int argc, char **argv)
 				    env.cmd ? 0 : tgids[0], child.path, &fopts);
 		if (err)
 			goto cleanup;
+		/* Where a C++ exception may unwind, returns are traced at the functions' exits. */
+		funcs_plan_returns(&funcs, funcs_process_throws(&funcs, env.cmd ? 0 : tgids[0],
+							       child.path));
 		vlog("%zu functions to trace", funcs.nr_funcs);
 	}
 	out = open_output(&env);

@@ -317,6 +317,11 @@ static void print_ret_value(struct output *o, const struct output_func *f,
 {
 	struct dwarf_format_opts d;
 
+	if (e->cookie & RTRACE_COOKIE_TAIL) {
+		/* Left by a jmp to another function: its value is that one's. */
+		fputs(" = ? <tail call>", o->out);
+		return;
+	}
 	if (!f->proto) {
 		fprintf(o->out, " = %lld", (long long)e->ret);
 		return;
@@ -335,6 +340,10 @@ static void json_ret_value(struct output *o, const struct output_func *f,
 	struct dwarf_format_opts d;
 
 	fputs(",\"ret\":", o->out);
+	if (e->cookie & RTRACE_COOKIE_TAIL) {
+		fputs("null,\"tail_call\":true", o->out);
+		return;
+	}
 	if (!f->proto)
 		fprintf(o->out, "%lld", (long long)e->ret);
 	else if (!dwarf_proto_has_ret(f->proto))
@@ -740,7 +749,10 @@ static void on_func_return(struct output *o, struct tid_state *t, const struct r
 
 	func_info(o, e->cookie, &f);
 	unwind_to(o, t, entry_sp, e->hdr.ts_ns, false);
-	if (!t->depth || t->frames[t->depth - 1].cookie != e->cookie ||
+	/* The same function: an exit probe's cookie may say it was a tail call. */
+	if (!t->depth ||
+	    (t->frames[t->depth - 1].cookie & RTRACE_COOKIE_ID_MASK) !=
+		    (e->cookie & RTRACE_COOKIE_ID_MASK) ||
 	    t->frames[t->depth - 1].sp != entry_sp) {
 		/* Its entry happened before we attached. */
 		o->stats.unmatched_returns++;

@@ -514,3 +514,76 @@ int psite_choose(const struct psite_func *f, struct psite *out)
 	out->at = safe;
 	return 0;
 }
+
+/* Adds one exit to @out (counted even when the list is full). */
+static void add_exit(struct psite_flow *out, unsigned long long off, enum psite_exit_kind kind,
+		     enum psite_class cls)
+{
+	if (out->nr_exits < out->max_exits)
+		out->exits[out->nr_exits] = (struct psite_exit){ off, kind, cls };
+	out->nr_exits++;
+}
+
+/* Scans one part of a function's code (@base bytes after its first, at @addr). */
+static void scan_part(const unsigned char *code, size_t size, unsigned long long addr,
+		      unsigned long long base, unsigned long long lo, unsigned long long hi,
+		      unsigned long long clo, unsigned long long chi, struct psite_flow *out)
+{
+	ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+	ZydisDecodedInstruction in;
+	struct psite_insn pi;
+	size_t off = 0;
+	ZyanU64 t;
+
+	while (off < size) {
+		if (ZYAN_FAILED(ZydisDecoderDecodeFull(&zy.dec, code + off, size - off, &in, ops))) {
+			out->undecoded = true;
+			return;
+		}
+		switch (in.meta.category) {
+		case ZYDIS_CATEGORY_RET:
+			judge(&in, ops, code + off, &pi);
+			add_exit(out, base + off, PSITE_EXIT_RET, pi.cls);
+			break;
+		case ZYDIS_CATEGORY_CALL:
+			out->calls = true;
+			break;
+		case ZYDIS_CATEGORY_UNCOND_BR:
+			if (ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER ||
+			    (ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY &&
+			     ops[0].mem.index != ZYDIS_REGISTER_NONE)) {
+				out->jump_table = true;
+				break;
+			}
+			/* Direct: out of both parts is a tail call. Through memory (a GOT
+			 * slot, a vtable): always out. */
+			if (ops[0].type == ZYDIS_OPERAND_TYPE_IMMEDIATE &&
+			    ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(&in, &ops[0], addr + off, &t)) &&
+			    ((t >= lo && t < hi) || (t >= clo && t < chi)))
+				break;
+			judge(&in, ops, code + off, &pi);
+			add_exit(out, base + off, PSITE_EXIT_TAIL, pi.cls);
+			out->calls = true;
+			break;
+		default:
+			break;
+		}
+		off += in.length;
+	}
+}
+
+int psite_flow(const struct psite_func *f, const unsigned char *cold, size_t cold_size,
+	       unsigned long long cold_addr, struct psite_flow *out)
+{
+	unsigned long long lo = f->addr, hi = f->addr + f->size;
+
+	out->nr_exits = 0;
+	out->calls = out->undecoded = out->jump_table = false;
+	if (!f->code || !f->size || zy_init())
+		return -EINVAL;
+	scan_part(f->code, f->size, f->addr, 0, lo, hi, cold_addr, cold_addr + cold_size, out);
+	if (cold && cold_size)
+		scan_part(cold, cold_size, cold_addr, cold_addr - f->addr, lo, hi, cold_addr,
+			  cold_addr + cold_size, out);
+	return 0;
+}

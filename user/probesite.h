@@ -75,6 +75,35 @@ struct psite {
  */
 int psite_choose(const struct psite_func *f, struct psite *out);
 
+enum psite_exit_kind {
+	PSITE_EXIT_RET,		/* a ret: the function returns, its value in rax:rdx */
+	PSITE_EXIT_TAIL,	/* a jmp out of it: a tail call, the value is the callee's */
+};
+
+struct psite_exit {
+	unsigned long long off;	/* from the function's first byte */
+	enum psite_exit_kind kind;
+	enum psite_class cls;	/* what the kernel does with a probe there */
+};
+
+/* What a function's code says of how it leaves and whom it calls. */
+struct psite_flow {
+	struct psite_exit *exits;	/* filled up to max_exits */
+	size_t nr_exits;		/* found; more than max_exits: the list is cut */
+	size_t max_exits;
+	bool calls;			/* it calls, or jumps to, code that is not its own */
+	bool undecoded;			/* some of its bytes are no instruction we know */
+	bool jump_table;		/* it jumps through a register (a switch): where is unknown */
+};
+
+/* Decodes @f's code from its first byte to f->size (then, if not NULL, the @cold part of
+ * @cold_size bytes at @cold_addr, whose exits belong to @f too), listing its exits: every
+ * ret, and every jmp to an address outside both parts (directly, or through rip-relative or
+ * base+displacement memory, the forms of tail calls through a GOT or a vtable). A jmp through
+ * a register or an indexed table is taken for a switch. Returns 0 or -EINVAL. */
+int psite_flow(const struct psite_func *f, const unsigned char *cold, size_t cold_size,
+	       unsigned long long cold_addr, struct psite_flow *out);
+
 /* Writes why @ps's probe went no further into @buf: "`mov %rdi, (%rsp)`: it writes memory",
  * or "-" when it had no need to. Returns @buf. */
 const char *psite_stop(const struct psite *ps, char *buf, size_t len);

@@ -191,6 +191,9 @@ int tracer_load(struct tracer *tr, const struct env *env)
 		if (!err)
 			err = bpf_program__set_expected_attach_type(tr->skel->progs.func_return,
 					(enum bpf_attach_type)RTRACE_BPF_TRACE_UPROBE_MULTI);
+		if (!err)
+			err = bpf_program__set_expected_attach_type(tr->skel->progs.func_exit,
+					(enum bpf_attach_type)RTRACE_BPF_TRACE_UPROBE_MULTI);
 		if (err)
 			goto fail;
 	}
@@ -338,10 +341,64 @@ static void warn_unprobed_all(const struct func_table *ft, size_t *bad, size_t n
 	}
 }
 
+/* The programs a table of functions gets: at entry, at return (NULL: none), and on the exits
+ * of a function whose returns are traced there (funcs.h: ret_sites). */
+struct probe_progs {
+	struct bpf_program *entry;
+	struct bpf_program *ret;
+	struct bpf_program *exit;
+};
+
+/* The cookie of a probe on exit @e of function @i. */
+static __u64 exit_cookie(const struct func_table *ft, size_t i, const struct psite_exit *e)
+{
+	return func_cookie(ft, i) | (e->kind == PSITE_EXIT_TAIL ? RTRACE_COOKIE_TAIL : 0);
+}
+
+/* A uretprobe perf link on @f. Returns 0, -ENOMEM, or another -errno (not said). */
+static int attach_perf_return(struct tracer *tr, const struct func_desc *f, const char *path,
+			      pid_t pid_filter, struct bpf_program *prog,
+			      struct bpf_uprobe_opts *opts)
+{
+	struct bpf_link *link;
+
+	opts->retprobe = true;
+	link = bpf_program__attach_uprobe_opts(prog, pid_filter, path, f->offset, opts);
+	opts->retprobe = false;
+	if (!link)
+		return -errno;
+	return add_link(tr, link);
+}
+
+/* A perf link on every exit of function @i. Returns 0, -ENOMEM, or another -errno. */
+static int attach_perf_exits(struct tracer *tr, const struct func_table *ft, size_t i,
+			     pid_t pid_filter, struct bpf_program *prog)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts);
+	const struct func_desc *f = &ft->funcs[i];
+	struct bpf_link *link;
+	size_t e;
+	int err;
+
+	for (e = 0; e < f->nr_exits; e++) {
+		opts.bpf_cookie = exit_cookie(ft, i, &f->exits[e]);
+		link = bpf_program__attach_uprobe_opts(prog, pid_filter,
+						       module_open_path(ft, f->module),
+						       f->entry_offset + f->exits[e].off, &opts);
+		if (!link)
+			return -errno;
+		err = add_link(tr, link);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 /* The fallback before kernel 6.6: one perf-event link per function and direction. A function
  * whose offset the kernel refuses is left out, and named. Returns 0 or -errno after printing
  * `rtrace: ...`, also when the kernel refused every function. */
-static int attach_perf(struct tracer *tr, const struct func_table *ft, pid_t pid_filter)
+static int attach_perf(struct tracer *tr, const struct func_table *ft, pid_t pid_filter,
+		       const struct probe_progs *progs)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts);
 	size_t i, nr_bad = 0, nr_tried = 0, *bad;
@@ -364,8 +421,8 @@ static int attach_perf(struct tracer *tr, const struct func_table *ft, pid_t pid
 		nr_tried++;
 		opts.bpf_cookie = func_cookie(ft, i);
 		opts.retprobe = false;
-		link = bpf_program__attach_uprobe_opts(tr->skel->progs.func_entry, pid_filter,
-						       path, f->offset, &opts);
+		link = bpf_program__attach_uprobe_opts(progs->entry, pid_filter, path, f->offset,
+						       &opts);
 		if (!link) {
 			err = -errno;
 			if (!offset_error(err))
@@ -378,18 +435,14 @@ static int attach_perf(struct tracer *tr, const struct func_table *ft, pid_t pid
 		err = add_link(tr, link);
 		if (err)
 			goto cleanup;
-		if (f->no_return)
+		if (f->no_return || !progs->ret)
 			continue;
-		opts.retprobe = true;
-		link = bpf_program__attach_uprobe_opts(tr->skel->progs.func_return, pid_filter,
-						       path, f->offset, &opts);
-		if (!link) {
-			err = -errno;
-			goto fail;
-		}
-		err = add_link(tr, link);
-		if (err)
+		err = f->ret_sites ? attach_perf_exits(tr, ft, i, pid_filter, progs->exit) :
+				     attach_perf_return(tr, f, path, pid_filter, progs->ret, &opts);
+		if (err == -ENOMEM)
 			goto cleanup;
+		if (err)
+			goto fail;
 	}
 	if (nr_bad && nr_bad == nr_tried) {
 		i = bad[0];
@@ -485,12 +538,48 @@ static void warn_unprobed(const struct func_table *ft, const char *module, const
  * Marks the functions it handled in done[], adds those left out to *nr_unprobed. Returns 0,
  * or -errno after printing `rtrace: ...` when no function of the module could be probed, or
  * on any other error. */
+/* One uprobe_multi link on the exits of the ret_sites functions whose entries went in
+ * (set->failed[] false). Returns 0 or -errno. */
+static int attach_module_exits(struct tracer *tr, const struct func_table *ft,
+			       const struct multi_set *set, size_t nr_exits, int pid,
+			       struct bpf_program *prog)
+{
+	__u64 *offsets, *cookies;
+	size_t i, e, n = 0;
+	int fd;
+
+	offsets = calloc(nr_exits, sizeof(*offsets));
+	cookies = calloc(nr_exits, sizeof(*cookies));
+	if (!offsets || !cookies) {
+		fd = -ENOMEM;
+		goto cleanup;
+	}
+	for (i = 0; i < set->n; i++) {
+		const struct func_desc *f = &ft->funcs[set->idx[i]];
+
+		if (set->failed[i] || !f->ret_sites || f->no_return)
+			continue;
+		for (e = 0; e < f->nr_exits && n < nr_exits; e++, n++) {
+			offsets[n] = f->entry_offset + f->exits[e].off;
+			cookies[n] = exit_cookie(ft, set->idx[i], &f->exits[e]);
+		}
+	}
+	fd = n ? uprobe_multi_link_create(bpf_program__fd(prog), set->path, offsets, cookies, n,
+					  0, pid) : 0;
+	if (fd > 0)
+		fd = add_multi_fd(tr, fd);
+cleanup:
+	free(cookies);
+	free(offsets);
+	return fd < 0 ? fd : 0;
+}
+
 static int attach_module(struct tracer *tr, const struct func_table *ft, size_t first,
-			 bool *done, int pid, size_t *nr_unprobed)
+			 bool *done, int pid, size_t *nr_unprobed, const struct probe_progs *progs)
 {
 	const char *module = ft->funcs[first].module;
 	struct multi_set set = { .path = module_open_path(ft, module) };
-	size_t n = 0, nr_ret = 0, nr_bad = 0, i;
+	size_t n = 0, nr_ret = 0, nr_bad = 0, nr_exits = 0, i;
 	size_t *bad = NULL, *ret_idx = NULL;
 	int err = -ENOMEM;
 
@@ -514,8 +603,7 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 	}
 	/* Sites the kernel refuses were left out (probesite.c); should it refuse one anyway,
 	 * the link is split until that one is found (each failed link costs ~30-100 ms). */
-	err = attach_multi_range(tr, &set, bpf_program__fd(tr->skel->progs.func_entry), 0, n, 0,
-				 pid);
+	err = attach_multi_range(tr, &set, bpf_program__fd(progs->entry), 0, n, 0, pid);
 	if (err)
 		goto fail;
 	/* Returns for the entries that went in: compact the arrays in place. */
@@ -524,8 +612,12 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 			bad[nr_bad++] = set.idx[i];
 			continue;
 		}
-		if (ft->funcs[set.idx[i]].no_return)
+		if (ft->funcs[set.idx[i]].no_return || !progs->ret)
 			continue;
+		if (ft->funcs[set.idx[i]].ret_sites) {
+			nr_exits += ft->funcs[set.idx[i]].nr_exits;
+			continue;
+		}
 		set.offsets[nr_ret] = set.offsets[i];
 		set.cookies[nr_ret] = set.cookies[i];
 		set.failed[nr_ret] = false;
@@ -536,7 +628,7 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 		goto fail;
 	}
 	if (nr_ret) {
-		err = attach_multi_range(tr, &set, bpf_program__fd(tr->skel->progs.func_return),
+		err = attach_multi_range(tr, &set, bpf_program__fd(progs->ret),
 					 0, nr_ret, RTRACE_BPF_F_UPROBE_MULTI_RETURN, pid);
 		if (err)
 			goto fail;
@@ -544,6 +636,11 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 		for (i = 0; i < nr_ret; i++)
 			if (set.failed[i])
 				bad[nr_bad++] = ret_idx[i];
+	}
+	if (nr_exits) {
+		err = attach_module_exits(tr, ft, &set, nr_exits, pid, progs->exit);
+		if (err)
+			goto fail;
 	}
 	if (nr_bad)
 		warn_unprobed(ft, module, bad, nr_bad);
@@ -566,7 +663,7 @@ cleanup:
  * perf-event link takes ~110 ms per function and direction. Adds the functions left out to
  * *nr_unprobed. Returns 0 or -errno after printing `rtrace: ...`. */
 static int attach_multi(struct tracer *tr, const struct func_table *ft, pid_t pid_filter,
-			size_t *nr_unprobed)
+			size_t *nr_unprobed, const struct probe_progs *progs)
 {
 	bool *done;
 	size_t i;
@@ -583,7 +680,7 @@ static int attach_multi(struct tracer *tr, const struct func_table *ft, pid_t pi
 	for (i = 0; i < ft->nr_funcs && !err; i++)
 		if (!done[i])
 			err = attach_module(tr, ft, i, done, pid_filter < 0 ? 0 : pid_filter,
-					    nr_unprobed);
+					    nr_unprobed, progs);
 	free(done);
 	return err;
 }
@@ -593,6 +690,8 @@ static int attach_multi(struct tracer *tr, const struct func_table *ft, pid_t pi
 
 int tracer_attach_funcs(struct tracer *tr, const struct func_table *ft, pid_t pid_filter)
 {
+	struct probe_progs progs = { tr->skel->progs.func_entry, tr->skel->progs.func_return,
+				     tr->skel->progs.func_exit };
 	size_t nr_unprobed = 0;
 	struct timespec t0;
 	int err;
@@ -604,9 +703,9 @@ int tracer_attach_funcs(struct tracer *tr, const struct func_table *ft, pid_t pi
 		     "and detaching them at exit will take ~%zu s", ft->nr_funcs,
 		     (ft->nr_funcs + 9) / 10);
 	if (tr->use_multi)
-		err = attach_multi(tr, ft, pid_filter, &nr_unprobed);
+		err = attach_multi(tr, ft, pid_filter, &nr_unprobed, &progs);
 	else
-		err = attach_perf(tr, ft, pid_filter);
+		err = attach_perf(tr, ft, pid_filter, &progs);
 	if (!err)
 		vlog("%zu functions attached with %s in %.1f ms", ft->nr_funcs - nr_unprobed,
 		     tr->use_multi ? "uprobe_multi links" : "perf-event uprobe links",

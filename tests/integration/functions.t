@@ -105,16 +105,7 @@ is "$(jsonq "$SCRATCH/sig.json" "' '.join('%s:%s@%s' % (e['type'][0], e['name'],
 is "$(jsonq "$SCRATCH/sig.json" "[e['ret'] is not None for e in ev if e.get('name')=='rt_sigreturn']")" "[True]" \
    "rt_sigreturn has its exit"
 
-# C++ exceptions unwind through traced frames: entry probes only, and the
-# program still catches its exception.
-"$RTRACE" --json -x '*thrower*' -x '*middle*' -x '*catcher*' -x '*after*' -e trace=none \
-	-o "$SCRATCH/cxx.json" -- "$TARGETS/exceptions" > "$SCRATCH/cxx.out" 2> "$SCRATCH/cxx.err"
-is "$?" 0 "C++ program exits 0 with its functions traced"
-is "$(cat "$SCRATCH/cxx.out")" "caught -1 after -2" "the exception is caught as without tracing"
-like "$(cat "$SCRATCH/cxx.err")" "uses C\+\+ exceptions: tracing function entries only" "says why returns are off"
-is "$(jsonq "$SCRATCH/cxx.json" "[(e['name'], e['returns']) for e in ev if e['type']=='call']")" \
-   "[('_Z7catcheri', False), ('_Z6middlei', False), ('_Z7throweri', False), ('_Z5afteri', False)]" \
-   "entries in order, marked without returns"
+# C++ exceptions: tests/integration/exceptions.t.
 
 # Go binaries: entry probes only (a Go-marked copy of fib stands in for Go).
 objcopy --add-section .go.buildinfo=/dev/null "$TARGETS/fib" "$SCRATCH/gofib"

@@ -245,10 +245,88 @@ static void test_choose(void)
 	CHECK_INT(choose(cet, 0, 0, NULL, 0, &ps), -EINVAL, "no code: -EINVAL");
 }
 
+static void test_flow(void)
+{
+	struct psite_exit exits[8];
+	struct psite_flow fl = { .exits = exits, .max_exits = 8 };
+	struct psite_func f = { .addr = 0x1000 };
+
+	/* leaf: test; je 1f; mov; ret; 1: xor; ret */
+	static const unsigned char leaf[] = { 0x85, 0xff, 0x74, 0x03, 0x89, 0xf8, 0xc3, 0x31,
+					      0xc0, 0xc3 };
+	f.code = leaf;
+	f.size = sizeof(leaf);
+	CHECK_INT(psite_flow(&f, NULL, 0, 0, &fl), 0, "flow: leaf");
+	CHECK(!fl.calls && !fl.jump_table && !fl.undecoded, "leaf: calls nothing");
+	CHECK(fl.nr_exits == 2 && exits[0].off == 6 && exits[1].off == 9 &&
+	      exits[0].kind == PSITE_EXIT_RET && exits[1].cls == PSITE_SSTEP,
+	      "leaf: two rets, at 6 and 9, single-stepped");
+
+	/* push; call rel32; pop; ret */
+	static const unsigned char caller[] = { 0x55, 0xe8, 0x10, 0, 0, 0, 0x5d, 0xc3 };
+	f.code = caller;
+	f.size = sizeof(caller);
+	psite_flow(&f, NULL, 0, 0, &fl);
+	CHECK(fl.calls && fl.nr_exits == 1 && exits[0].off == 7, "a call: calls, one ret");
+
+	/* xor %r8d,%r8d; jmp rel32 out (qsort's tail call) */
+	static const unsigned char tail[] = { 0x45, 0x31, 0xc0, 0xe9, 0x00, 0x10, 0, 0 };
+	f.code = tail;
+	f.size = sizeof(tail);
+	psite_flow(&f, NULL, 0, 0, &fl);
+	CHECK(fl.calls && fl.nr_exits == 1 && exits[0].off == 3 &&
+	      exits[0].kind == PSITE_EXIT_TAIL && exits[0].cls == PSITE_EMULATED,
+	      "a jmp out: a tail-call exit, emulated");
+
+	/* jmp back inside, then ret: no tail call */
+	static const unsigned char loop[] = { 0xff, 0xcf, 0x75, 0xfc, 0xc3 };
+	f.code = loop;
+	f.size = sizeof(loop);
+	psite_flow(&f, NULL, 0, 0, &fl);
+	CHECK(!fl.calls && fl.nr_exits == 1, "a loop inside: one ret, no call");
+
+	/* jmp *0x10(%rip) (a GOT tail call) and jmp *0x18(%rax) (a vtable one) */
+	static const unsigned char ind[] = { 0xff, 0x25, 0x10, 0, 0, 0, 0xff, 0x60, 0x18 };
+	f.code = ind;
+	f.size = sizeof(ind);
+	psite_flow(&f, NULL, 0, 0, &fl);
+	CHECK(fl.nr_exits == 2 && exits[0].kind == PSITE_EXIT_TAIL &&
+	      exits[1].kind == PSITE_EXIT_TAIL && !fl.jump_table,
+	      "jmps through memory: tail calls");
+
+	/* a switch: jmp *%rax */
+	static const unsigned char sw[] = { 0xff, 0xe0, 0xc3 };
+	f.code = sw;
+	f.size = sizeof(sw);
+	psite_flow(&f, NULL, 0, 0, &fl);
+	CHECK(fl.jump_table && fl.nr_exits == 1, "jmp *%%rax: a jump table, not an exit");
+
+	/* a .cold part at 0x3000 that returns, and jumps back into the hot part */
+	static const unsigned char hot[] = { 0x85, 0xff, 0x0f, 0x84, 0xf8, 0x1f, 0, 0, 0xc3 };
+	static const unsigned char cold[] = { 0x31, 0xc0, 0xc3, 0xe9, 0xf8, 0xdf, 0xff, 0xff };
+	f.code = hot;
+	f.size = sizeof(hot);
+	psite_flow(&f, cold, sizeof(cold), 0x3000, &fl);
+	CHECK(fl.nr_exits == 2 && exits[0].off == 8 && exits[1].off == 0x2002 &&
+	      !fl.calls, "a cold part: its ret is an exit, its jmp back is not a tail call");
+
+	/* more exits than room: counted */
+	static const unsigned char rets[] = { 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3, 0xc3,
+					      0xc3 };
+	f.code = rets;
+	f.size = sizeof(rets);
+	psite_flow(&f, NULL, 0, 0, &fl);
+	CHECK_INT(fl.nr_exits, 10, "10 rets counted with room for 8");
+
+	f.size = 0;
+	CHECK_INT(psite_flow(&f, NULL, 0, 0, &fl), -EINVAL, "no code: -EINVAL");
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
 	test_classify();
 	test_choose();
+	test_flow();
 	return tap_done();
 }
