@@ -21,6 +21,24 @@
 #define bound_size(v)	asm volatile("%0 &= 8191" : "+r"(v))
 _Static_assert(SIZE_MASK == 8191, "bound_size's literal");
 
+/* The largest record: output_scratch masks its size with OFF_MASK, so a
+ * record that reached OFF_MASK + 1 would wrap to nothing. */
+#define RECORD_MAX	(OFF_MASK + 1 - 8)
+
+/* A syscall's captures always fit whole... */
+_Static_assert(sizeof(struct rtrace_sys_enter) + RTRACE_MAX_CAPTURES *
+	       (sizeof(struct rtrace_capture) + RTRACE_CAPTURE_MAX) <= RECORD_MAX,
+	       "syscall captures overflow the record");
+_Static_assert(sizeof(struct rtrace_sys_exit) <= sizeof(struct rtrace_sys_enter),
+	       "sys_exit is the smaller record");
+/* ...a function's do not (4 x 4 KiB with -s 4094): each takes at most what
+ * the ones before it left (capture_room), which is half the largest capture
+ * for the last one at worst. */
+_Static_assert(sizeof(struct rtrace_func_entry) + RTRACE_MAX_FUNC_CAPTURES *
+	       sizeof(struct rtrace_capture) + (RTRACE_MAX_FUNC_CAPTURES - 1) *
+	       RTRACE_CAPTURE_MAX + RTRACE_CAPTURE_MAX / 2 <= RECORD_MAX,
+	       "a function's last capture gets too little of the record");
+
 struct scratch {
 	__u8 buf[SCRATCH_SIZE];
 };
@@ -71,6 +89,13 @@ static __always_inline __u32 capture_limit(__u32 size)
 	__u32 lim = size ?: buf_limit + 2;
 
 	return lim > RTRACE_CAPTURE_MAX ? RTRACE_CAPTURE_MAX : lim;
+}
+
+/* Bytes a capture whose data starts at data may take: what is left of the
+ * record. data is 8-aligned, so is the room: padding stays inside it. */
+static __always_inline __u32 capture_room(__u32 data)
+{
+	return data < RECORD_MAX ? RECORD_MAX - data : 0;
 }
 
 /* Copies the string at ptr to the scratch buffer at data, up to lim bytes.

@@ -75,7 +75,8 @@ static __always_inline int take_func_capture(struct scratch *s, __u32 *off, int 
 					     const struct rtrace_func_capture_spec *cs,
 					     const struct rtrace_func_entry *e)
 {
-	__u32 o = *off & OFF_MASK, data = (o + sizeof(struct rtrace_capture)) & OFF_MASK, lim;
+	__u32 o = *off & OFF_MASK, data = (o + sizeof(struct rtrace_capture)) & OFF_MASK;
+	__u32 lim, room;
 	struct rtrace_capture *c;
 	__u64 ptr = 0;
 	__u8 flags = 0;
@@ -107,11 +108,18 @@ static __always_inline int take_func_capture(struct scratch *s, __u32 *off, int 
 		flags = RTRACE_CAPF_FAULT;
 		goto done;
 	}
+	/* The captures before this one may have taken most of the record: this
+	 * one gets what is left, shown as cut, and the record never wraps. */
 	lim = capture_limit(cs->size);
+	room = capture_room(data);
 	if (cs->kind == RTRACE_CAP_STR) {
-		n = take_str(s, data, lim, ptr, &flags);
+		n = take_str(s, data, lim < room ? lim : room, ptr, &flags);
 		c->len = n < 0 ? 0 : n;
 	} else {
+		if (lim > room) {
+			lim = room;
+			flags = RTRACE_CAPF_TRUNC;
+		}
 		/* Not resident (paged out, never touched): say so, never garbage. */
 		bound_size(lim);
 		if (bpf_probe_read_user(&s->buf[data], lim, (void *)ptr))
