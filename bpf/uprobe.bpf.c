@@ -69,9 +69,9 @@ static __always_inline void fill_entry(struct rtrace_func_entry *e, struct pt_re
 }
 
 /* Copies one argument's memory (a string, a struct behind a pointer, a
- * stack-passed value) into the scratch buffer at *off. Returns 1 if it
- * wrote a block. */
-static __always_inline int take_func_capture(struct scratch *s, __u32 *off, int idx,
+ * stack-passed value) into the record at buf + *off. Returns 1 if it wrote
+ * a block. */
+static __always_inline int take_func_capture(__u8 *buf, __u32 *off, int idx,
 					     const struct rtrace_func_capture_spec *cs,
 					     const struct rtrace_func_entry *e)
 {
@@ -98,7 +98,7 @@ static __always_inline int take_func_capture(struct scratch *s, __u32 *off, int 
 	default:
 		return 0;
 	}
-	c = (void *)&s->buf[o];
+	c = (void *)&buf[o];
 	c->idx = idx;
 	c->pad = 0;
 	c->len = 0;
@@ -113,7 +113,7 @@ static __always_inline int take_func_capture(struct scratch *s, __u32 *off, int 
 	lim = capture_limit(cs->size);
 	room = capture_room(data);
 	if (cs->kind == RTRACE_CAP_STR) {
-		n = take_str(s, data, lim < room ? lim : room, ptr, &flags);
+		n = take_str(buf, data, lim < room ? lim : room, ptr, &flags);
 		c->len = n < 0 ? 0 : n;
 	} else {
 		if (lim > room) {
@@ -122,7 +122,7 @@ static __always_inline int take_func_capture(struct scratch *s, __u32 *off, int 
 		}
 		/* Not resident (paged out, never touched): say so, never garbage. */
 		bound_size(lim);
-		if (bpf_probe_read_user(&s->buf[data], lim, (void *)ptr))
+		if (bpf_probe_read_user(&buf[data], lim, (void *)ptr))
 			flags = RTRACE_CAPF_FAULT;
 		else
 			c->len = lim;
@@ -154,15 +154,16 @@ int BPF_KPROBE(func_entry)
 
 		id = cookie & RTRACE_COOKIE_ID_MASK;
 		spec = bpf_map_lookup_elem(&func_specs, &id);
-		s = bpf_map_lookup_elem(&capture_scratch, &zero_key);
-		if (!spec || !s)
+		if (!spec)
 			return 0;
-		e = (void *)s->buf;
+		e = (void *)scratch_begin(&s);
+		if (!e)
+			return 0;
 		fill_entry(e, ctx, task, pid_tgid, cookie);
 #pragma unroll
 		for (i = 0; i < RTRACE_MAX_FUNC_CAPTURES; i++)
-			e->nr_captures += take_func_capture(s, &off, i, &spec->cap[i], e);
-		output_scratch(s, off);
+			e->nr_captures += take_func_capture((void *)e, &off, i, &spec->cap[i], e);
+		scratch_end(s, (void *)e, off);
 		return 0;
 	}
 	e = record_begin(&b, sizeof(*e));

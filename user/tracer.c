@@ -177,6 +177,9 @@ int tracer_load(struct tracer *tr, const struct env *env)
 	memcpy((void *)tr->skel->rodata->syscall_mask, env->syscall_mask,
 	       sizeof(env->syscall_mask));
 	tr->skel->rodata->buf_limit = env->string_limit;
+	/* Tests: the path a record with captures takes when its CPU's scratch
+	 * buffer is busy (a builder was preempted there). */
+	tr->skel->rodata->scratch_off = env_set("RTRACE_NO_SCRATCH");
 	tr->busy_bytes = size / 8;
 	err = bpf_map__set_max_entries(tr->skel->maps.events, size);
 	if (err)
