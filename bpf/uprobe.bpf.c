@@ -31,6 +31,14 @@ static __always_inline bool return_pending_at(struct task_struct *task, __u64 sp
 	struct uprobe_task *utask;
 	int i;
 
+	/* Kernel internals, no ABI: on a kernel that renamed one of these,
+	 * CO-RE makes this "unsure" at load, and the walk below dead code the
+	 * verifier skips, instead of a relocation that fails the load. */
+	if (!bpf_core_field_exists(task->utask) ||
+	    !bpf_core_field_exists(struct uprobe_task, return_instances) ||
+	    !bpf_core_field_exists(struct return_instance, stack) ||
+	    !bpf_core_field_exists(struct return_instance, next))
+		return true;
 	utask = task->utask;
 	if (!utask)
 		return false;

@@ -156,11 +156,13 @@ static bool any_syscall(const __u64 *mask, size_t size)
 
 int tracer_load(struct tracer *tr, const struct env *env)
 {
+	/* Tests: CO-RE against this BTF, not the kernel's (internals renamed). */
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = getenv("RTRACE_CORE_BTF"));
 	unsigned long size = round_pow2(env->buffer_size);
 	const char *no_batches = NULL;
 	int err;
 
-	tr->skel = rtrace_bpf__open();
+	tr->skel = rtrace_bpf__open_opts(&open_opts);
 	if (!tr->skel) {
 		err = -errno;
 		elog("cannot open BPF programs: %s", strerror(-err));
