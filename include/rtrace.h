@@ -170,8 +170,11 @@ struct rtrace_func_spec {
 struct rtrace_fork {
 	struct rtrace_hdr hdr;
 	__u32 child_tgid;
-	__u32 pad;
+	__u32 flags;		/* RTRACE_FORK_* */
 };
+
+/* -f could not follow the child: the map of traced processes was full. */
+#define RTRACE_FORK_UNFOLLOWED	1
 
 struct rtrace_exec {
 	struct rtrace_hdr hdr;

@@ -339,6 +339,9 @@ int main(int argc, char **argv)
 	if (stats.lost)
 		elog("%llu events lost (ring buffer full): try a larger --buffer-size",
 		     (unsigned long long)stats.lost);
+	if (tracer_unfollowed(&tr))
+		elog("%llu child processes could not be followed (tgid map full)",
+		     (unsigned long long)tracer_unfollowed(&tr));
 	vlog("%llu events delivered, %llu lost", (unsigned long long)stats.records,
 	     (unsigned long long)stats.lost);
 	if (err) {

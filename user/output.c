@@ -875,9 +875,17 @@ int output_event(struct output *o, const void *data, size_t size)
 			return -EINVAL;
 		o->multi = true;
 		sysdecode_fds_fork(o->fds, h->tgid, f->child_tgid);
-		if (o->opts.json && !o->opts.summary) {
+		if (o->opts.summary)
+			break;
+		if (o->opts.json) {
 			json_begin(o, "fork", h->ts_ns, h->tgid, h->tid);
-			fprintf(o->out, ",\"child_pid\":%u}\n", f->child_tgid);
+			fprintf(o->out, ",\"child_pid\":%u,\"followed\":%s}\n", f->child_tgid,
+				f->flags & RTRACE_FORK_UNFOLLOWED ? "false" : "true");
+		} else if (f->flags & RTRACE_FORK_UNFOLLOWED) {
+			if (o->held != HELD_NONE)
+				flush_held(o);
+			fprintf(o->out, "--- process %u not followed (tgid map full) ---\n",
+				f->child_tgid);
 		}
 		break;
 	}
