@@ -274,8 +274,10 @@ int tracer_attach_core(struct tracer *tr)
 			return err;
 		}
 		err = add_link(tr, link);
-		if (err)
+		if (err) {
+			elog("cannot attach %s: %s", bpf_program__name(progs[i]), strerror(-err));
 			return err;
+		}
 	}
 	return 0;
 }
