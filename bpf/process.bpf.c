@@ -2,22 +2,29 @@
 /* Process life: fork (and -f following), exec, exit of the whole group. */
 #include "common.bpf.h"
 
+/* Children -f could not follow: the tgid map was full. Reported at exit. */
+__u64 unfollowed_children;
+
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 {
-	__u32 ptgid = parent->tgid, ctgid = child->tgid, flags = 0;
+	__u32 ptgid = parent->tgid, ctgid = child->tgid, tgid_flags = 0, flags = 0;
 	struct rtrace_fork *e;
 
 	/* A new thread joins its process's entry; only new processes matter. */
 	if (!follow_forks || ptgid == ctgid || !tgid_traced(ptgid))
 		return 0;
 	/* The child is added before it runs, so nothing it does is missed. */
-	bpf_map_update_elem(&traced_tgids, &ctgid, &flags, BPF_ANY);
+	if (bpf_map_update_elem(&traced_tgids, &ctgid, &tgid_flags, BPF_ANY)) {
+		__sync_fetch_and_add(&unfollowed_children, 1);
+		flags = RTRACE_FORK_UNFOLLOWED;
+	}
 	e = reserve_event(&proc_events, sizeof(*e));
 	if (!e)
 		return 0;
 	fill_hdr(&e->hdr, RTRACE_EV_FORK, ((__u64)ptgid << 32) | parent->pid, sizeof(*e));
 	e->child_tgid = ctgid;
+	e->flags = flags;
 	submit_event(e);
 	return 0;
 }

@@ -49,8 +49,6 @@ static __always_inline bool traced_now(__u32 tgid, long nr)
 	return nr >= 0 && nr != NR_URETPROBE && nr != NR_UPROBE;
 }
 
-static const __u32 zero;
-
 static __always_inline void fill_sys_enter(struct rtrace_sys_enter *e, __u64 pid_tgid,
 					   struct pt_regs *regs, long id)
 {
@@ -93,13 +91,13 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		bpf_map_update_elem(&in_sigreturn, &tid, &one, BPF_ANY);
 	}
 	if (mask_has(capture_enter_mask, id)) {
-		struct scratch *s = bpf_map_lookup_elem(&capture_scratch, &zero);
+		struct scratch *s;
 
-		if (!s)
+		e = (void *)scratch_begin(&s);
+		if (!e)
 			return 0;
-		e = (void *)s->buf;
 		fill_sys_enter(e, pid_tgid, regs, id);
-		emit_with_captures(s, sizeof(*e), &e->nr_captures, id, false, regs, 0);
+		emit_with_captures(s, (void *)e, sizeof(*e), &e->nr_captures, id, false, regs, 0);
 		return 0;
 	}
 	e = record_begin(&b, sizeof(*e));
@@ -132,13 +130,13 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	/* The arguments are still in regs: the kernel has just read or written
 	 * the memory they point to, so it is resident now. */
 	if (mask_has(capture_exit_mask, id)) {
-		struct scratch *s = bpf_map_lookup_elem(&capture_scratch, &zero);
+		struct scratch *s;
 
-		if (!s)
+		e = (void *)scratch_begin(&s);
+		if (!e)
 			return 0;
-		e = (void *)s->buf;
 		fill_sys_exit(e, pid_tgid, id, ret);
-		emit_with_captures(s, sizeof(*e), &e->nr_captures, id, true, regs, ret);
+		emit_with_captures(s, (void *)e, sizeof(*e), &e->nr_captures, id, true, regs, ret);
 		return 0;
 	}
 	e = record_begin(&b, sizeof(*e));

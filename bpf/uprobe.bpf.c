@@ -31,6 +31,14 @@ static __always_inline bool return_pending_at(struct task_struct *task, __u64 sp
 	struct uprobe_task *utask;
 	int i;
 
+	/* Kernel internals, no ABI: on a kernel that renamed one of these,
+	 * CO-RE makes this "unsure" at load, and the walk below dead code the
+	 * verifier skips, instead of a relocation that fails the load. */
+	if (!bpf_core_field_exists(task->utask) ||
+	    !bpf_core_field_exists(struct uprobe_task, return_instances) ||
+	    !bpf_core_field_exists(struct return_instance, stack) ||
+	    !bpf_core_field_exists(struct return_instance, next))
+		return true;
 	utask = task->utask;
 	if (!utask)
 		return false;
@@ -69,13 +77,14 @@ static __always_inline void fill_entry(struct rtrace_func_entry *e, struct pt_re
 }
 
 /* Copies one argument's memory (a string, a struct behind a pointer, a
- * stack-passed value) into the scratch buffer at *off. Returns 1 if it
- * wrote a block. */
-static __always_inline int take_func_capture(struct scratch *s, __u32 *off, int idx,
+ * stack-passed value) into the record at buf + *off. Returns 1 if it wrote
+ * a block. */
+static __always_inline int take_func_capture(__u8 *buf, __u32 *off, int idx,
 					     const struct rtrace_func_capture_spec *cs,
 					     const struct rtrace_func_entry *e)
 {
-	__u32 o = *off & OFF_MASK, data = (o + sizeof(struct rtrace_capture)) & OFF_MASK, lim;
+	__u32 o = *off & OFF_MASK, data = (o + sizeof(struct rtrace_capture)) & OFF_MASK;
+	__u32 lim, room;
 	struct rtrace_capture *c;
 	__u64 ptr = 0;
 	__u8 flags = 0;
@@ -97,7 +106,7 @@ static __always_inline int take_func_capture(struct scratch *s, __u32 *off, int 
 	default:
 		return 0;
 	}
-	c = (void *)&s->buf[o];
+	c = (void *)&buf[o];
 	c->idx = idx;
 	c->pad = 0;
 	c->len = 0;
@@ -107,14 +116,21 @@ static __always_inline int take_func_capture(struct scratch *s, __u32 *off, int 
 		flags = RTRACE_CAPF_FAULT;
 		goto done;
 	}
+	/* The captures before this one may have taken most of the record: this
+	 * one gets what is left, shown as cut, and the record never wraps. */
 	lim = capture_limit(cs->size);
+	room = capture_room(data);
 	if (cs->kind == RTRACE_CAP_STR) {
-		n = take_str(s, data, lim, ptr, &flags);
+		n = take_str(buf, data, lim < room ? lim : room, ptr, &flags);
 		c->len = n < 0 ? 0 : n;
 	} else {
+		if (lim > room) {
+			lim = room;
+			flags = RTRACE_CAPF_TRUNC;
+		}
 		/* Not resident (paged out, never touched): say so, never garbage. */
 		bound_size(lim);
-		if (bpf_probe_read_user(&s->buf[data], lim, (void *)ptr))
+		if (bpf_probe_read_user(&buf[data], lim, (void *)ptr))
 			flags = RTRACE_CAPF_FAULT;
 		else
 			c->len = lim;
@@ -146,15 +162,16 @@ int BPF_KPROBE(func_entry)
 
 		id = cookie & RTRACE_COOKIE_ID_MASK;
 		spec = bpf_map_lookup_elem(&func_specs, &id);
-		s = bpf_map_lookup_elem(&capture_scratch, &zero_key);
-		if (!spec || !s)
+		if (!spec)
 			return 0;
-		e = (void *)s->buf;
+		e = (void *)scratch_begin(&s);
+		if (!e)
+			return 0;
 		fill_entry(e, ctx, task, pid_tgid, cookie);
 #pragma unroll
 		for (i = 0; i < RTRACE_MAX_FUNC_CAPTURES; i++)
-			e->nr_captures += take_func_capture(s, &off, i, &spec->cap[i], e);
-		output_scratch(s, off);
+			e->nr_captures += take_func_capture((void *)e, &off, i, &spec->cap[i], e);
+		scratch_end(s, (void *)e, off);
 		return 0;
 	}
 	e = record_begin(&b, sizeof(*e));

@@ -5,6 +5,13 @@
 #ifndef RTRACE_H
 #define RTRACE_H
 
+/* Registers, syscall numbers and the argument ABI are x86-64's throughout:
+ * refuse other targets here, the first place both sides meet, rather than
+ * fail far into the build. */
+#if defined(__bpf__) ? !defined(__TARGET_ARCH_x86) : !defined(__x86_64__)
+#error "rtrace supports x86-64 only for now"
+#endif
+
 #ifndef __bpf__
 #include <linux/types.h>
 #endif
@@ -173,8 +180,11 @@ struct rtrace_func_spec {
 struct rtrace_fork {
 	struct rtrace_hdr hdr;
 	__u32 child_tgid;
-	__u32 pad;
+	__u32 flags;		/* RTRACE_FORK_* */
 };
+
+/* -f could not follow the child: the map of traced processes was full. */
+#define RTRACE_FORK_UNFOLLOWED	1
 
 struct rtrace_exec {
 	struct rtrace_hdr hdr;

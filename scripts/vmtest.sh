@@ -171,10 +171,12 @@ boot() {
 	t0=$EPOCHREALTIME
 	# In the background so that the INT/TERM traps can stop qemu: bash runs
 	# traps only once a foreground command ends. stdin from /dev/null keeps
-	# -nographic from grabbing the terminal.
+	# -nographic from grabbing the terminal. preempt=full: BPF programs that
+	# run preemptible (uprobes) can be preempted, as on PREEMPT and lazy
+	# kernels; Debian's default (voluntary) never shows what that breaks.
 	timeout --foreground -k 10 "$timeout_s" qemu-system-x86_64 -accel "$accel" -cpu max -m "$mem" -smp "$smp" \
 		-nographic -no-reboot -nic none -kernel "/boot/vmlinuz-$kver" -initrd "$initrd" \
-		-append "console=ttyS0 $quiet panic=-1 rtrace.dir=$repo rtrace.cmd=$(printf '%s' "$cmd" | base64 -w0)" \
+		-append "console=ttyS0 $quiet panic=-1 preempt=full rtrace.dir=$repo rtrace.cmd=$(printf '%s' "$cmd" | base64 -w0)" \
 		-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 		-device virtio-9p-pci,fsdev=root,mount_tag=root \
 		</dev/null >"$run/console" 2>&1 &

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dwarf_priv.h"
+#include "json.h"
 #include "sysdecode_priv.h"
 
 typedef unsigned long long u64;
@@ -34,60 +35,9 @@ static void print_value(struct fctx *c, const struct dtype *t, const struct view
 
 /* ---- JSON and text atoms ---- */
 
-/* A JSON string of @len bytes stopping at a NUL, at most @limit of them, `...` inside the quotes
- * when cut. Valid UTF-8 passes through; other bytes >= 0x80 become \u00XX. */
-static void json_quote(FILE *out, const unsigned char *s, size_t len, size_t limit, bool more)
-{
-	size_t i, n = strnlen((const char *)s, len);
-
-	if (n < len)
-		more = false;
-	if (n > limit) {
-		n = limit;
-		more = true;
-	}
-	fputc('"', out);
-	for (i = 0; i < n; i++) {
-		unsigned char ch = s[i];
-		size_t k, need;
-
-		switch (ch) {
-		case '"':  fputs("\\\"", out); continue;
-		case '\\': fputs("\\\\", out); continue;
-		case '\n': fputs("\\n", out); continue;
-		case '\r': fputs("\\r", out); continue;
-		case '\t': fputs("\\t", out); continue;
-		case '\b': fputs("\\b", out); continue;
-		case '\f': fputs("\\f", out); continue;
-		}
-		if (ch < 0x20 || ch == 0x7f) {
-			fprintf(out, "\\u%04x", ch);
-			continue;
-		}
-		if (ch < 0x80) {
-			fputc(ch, out);
-			continue;
-		}
-		/* continuation bytes a lead byte asks for; 0: not a lead byte */
-		need = ch >= 0xf5 ? 0 : ch >= 0xf0 ? 3 : ch >= 0xe0 ? 2 : ch >= 0xc2 ? 1 : 0;
-		for (k = 1; need && k <= need; k++)
-			if (i + k >= n || (s[i + k] & 0xc0) != 0x80)
-				need = 0;
-		if (!need) {
-			fprintf(out, "\\u%04x", ch);
-			continue;
-		}
-		fwrite(s + i, 1, need + 1, out);
-		i += need;
-	}
-	if (more)
-		fputs("...", out);
-	fputc('"', out);
-}
-
 static void json_key(struct fctx *c, const char *name)
 {
-	json_quote(c->out, (const unsigned char *)name, strlen(name), strlen(name), false);
+	json_str(c->out, name);
 	fputc(':', c->out);
 }
 
@@ -192,7 +142,7 @@ static void print_enum(struct fctx *c, const struct dtype *t, u64 val)
 	for (i = 0; i < t->nr; i++) {
 		if (t->enums[i].val == mv && t->enums[i].name) {
 			if (c->json)
-				fprintf(c->out, "\"%s\"", t->enums[i].name);
+				json_str(c->out, t->enums[i].name);
 			else
 				fputs(t->enums[i].name, c->out);
 			return;
@@ -211,7 +161,12 @@ static void print_enum(struct fctx *c, const struct dtype *t, u64 val)
 
 		if (!e || (e & rest) != e || !t->enums[i].name)
 			continue;
-		fprintf(c->out, "%s%s", first ? "" : "|", t->enums[i].name);
+		fputs(first ? "" : "|", c->out);
+		if (c->json)
+			json_chars(c->out, (const unsigned char *)t->enums[i].name,
+				   strlen(t->enums[i].name));
+		else
+			fputs(t->enums[i].name, c->out);
 		rest &= ~e;
 		first = false;
 	}
@@ -240,8 +195,7 @@ static void print_scalar(struct fctx *c, const struct dtype *t, u64 val)
 
 			if (s) {
 				if (c->json)
-					json_quote(c->out, (const unsigned char *)s, strlen(s),
-						   strlen(s), false);
+					json_str(c->out, s);
 				else
 					fputs(s, c->out);
 				break;

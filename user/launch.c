@@ -54,14 +54,14 @@ int launch_resolve(struct launch *l, char *const argv[])
 
 	if (strchr(name, '/')) {
 		candidate = strdup(name);
-		if (!candidate)
-			return -ENOMEM;
-		err = check_exec(candidate);
+		err = candidate ? check_exec(candidate) : -ENOMEM;
 	} else {
 		path_env = getenv("PATH") ?: "/usr/local/bin:/usr/bin:/bin";
 		paths = strdup(path_env);
-		if (!paths)
+		if (!paths) {
+			elog("cannot execute '%s': %s", name, strerror(ENOMEM));
 			return -ENOMEM;
+		}
 		for (dir = strtok_r(paths, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
 			free(candidate);
 			if (asprintf(&candidate, "%s/%s", *dir ? dir : ".", name) < 0) {

@@ -110,8 +110,10 @@ static int check_may_trace(pid_t pid)
 
 	if (getuid() == 0)
 		return 0;
-	if (proc_status_field(pid, "Uid", value, sizeof(value)))
+	if (proc_status_field(pid, "Uid", value, sizeof(value))) {
+		elog("no such process: %d", pid);
 		return -ESRCH;
+	}
 	if (sscanf(value, "%u %u %u %u", &r, &e, &s, &f) == 4 && r == getuid() &&
 	    e == getuid() && s == getuid() && f == getuid())
 		err = 0;
@@ -123,6 +125,13 @@ static int check_may_trace(pid_t pid)
 static bool alive(pid_t pid)
 {
 	return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+/* Says why process pid could not be added to the traced set (err from tracer_add_tgid). */
+static void elog_add_tgid(pid_t pid, int err)
+{
+	elog("cannot trace process %d: %s", pid,
+	     err == -E2BIG ? "too many processes traced at once (tgid map full)" : strerror(-err));
 }
 
 static FILE *open_output(const struct env *env)
@@ -220,8 +229,10 @@ int main(int argc, char **argv)
 			goto cleanup;
 	} else {
 		tgids = calloc(env.nr_pids, sizeof(*tgids));
-		if (!tgids)
+		if (!tgids) {
+			elog("out of memory");
 			goto cleanup;
+		}
 		for (i = 0; i < env.nr_pids; i++) {
 			pid_t tgid = process_tgid(env.pids[i]);
 
@@ -308,8 +319,10 @@ int main(int argc, char **argv)
 	oopts.prefix_tids = env.follow || nr_tgids > 1;
 	oopts.wall_offset_ns = wall_offset_ns();
 	tr.out = output_new(out, &oopts, funcs_info, &funcs);
-	if (!tr.out)
+	if (!tr.out) {
+		elog("out of memory");
 		goto cleanup;
+	}
 
 	if (env.cmd) {
 		char cwd[4096];
@@ -318,6 +331,8 @@ int main(int argc, char **argv)
 		if (getcwd(cwd, sizeof(cwd)))
 			output_set_cwd(tr.out, child.pid, cwd);
 		err = tracer_add_tgid(&tr, child.pid, true);
+		if (err)
+			elog_add_tgid(child.pid, err);
 	} else {
 		for (i = 0; i < nr_tgids && !err; i++) {
 			char link[64], cwd[4096];
@@ -330,6 +345,8 @@ int main(int argc, char **argv)
 				output_set_cwd(tr.out, tgids[i], cwd);
 			}
 			err = tracer_add_tgid(&tr, tgids[i], false);
+			if (err)
+				elog_add_tgid(tgids[i], err);
 		}
 	}
 	if (err)
@@ -353,8 +370,10 @@ int main(int argc, char **argv)
 	tracer_start(&tr);
 	if (env.cmd) {
 		err = launch_release(&child);
-		if (err)
+		if (err) {
+			elog("cannot start '%s': %s", child.path, strerror(-err));
 			goto cleanup;
+		}
 	}
 	vlog("tracing");
 
@@ -389,6 +408,9 @@ int main(int argc, char **argv)
 	if (stats.lost)
 		elog("%llu events lost (ring buffer full): try a larger --buffer-size",
 		     (unsigned long long)stats.lost);
+	if (tracer_unfollowed(&tr))
+		elog("%llu child processes could not be followed (tgid map full)",
+		     (unsigned long long)tracer_unfollowed(&tr));
 	vlog("%llu events delivered, %llu lost", (unsigned long long)stats.records,
 	     (unsigned long long)stats.lost);
 	if (err) {

@@ -13,6 +13,7 @@
 #include "rtrace.h"
 #include "syscalls.h"
 #include "dwarf_args.h"
+#include "json.h"
 #include "symbolize.h"
 #include "sysdecode.h"
 
@@ -386,22 +387,6 @@ static void flush_held(struct output *o)
 
 /* ---- JSON ---- */
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static void json_begin(struct output *o, const char *type, __u64 ts, __u32 tgid, __u32 tid)
 {
 	fprintf(o->out, "{\"type\":\"%s\",\"ts_ns\":%lld,\"pid\":%u,\"tid\":%u", type,
@@ -442,8 +427,9 @@ static void json_syscall(struct output *o, struct tid_state *t, bool with_enter,
 	int i, n = sys_nargs(nr);
 
 	json_begin(o, "syscall", with_enter ? t->enter.hdr.ts_ns : ex->hdr.ts_ns, t->tgid, t->tid);
-	fprintf(o->out, ",\"name\":\"%s\",\"nr\":%u,\"args\":[", syscall_name(nr, buf, sizeof(buf)),
-		nr);
+	fputs(",\"name\":", o->out);
+	json_str(o->out, syscall_name(nr, buf, sizeof(buf)));
+	fprintf(o->out, ",\"nr\":%u,\"args\":[", nr);
 	for (i = 0; with_enter && i < n && i < 6; i++)
 		fprintf(o->out, "%s%llu", i ? "," : "", (unsigned long long)t->enter.args[i]);
 	fputc(']', o->out);
@@ -456,7 +442,8 @@ static void json_syscall(struct output *o, struct tid_state *t, bool with_enter,
 		if (is_error(ex->ret)) {
 			const char *name = strerrorname_np(-ex->ret);
 
-			fprintf(o->out, ",\"errno\":\"%s\"", name ? name : "?");
+			fputs(",\"errno\":", o->out);
+			json_str(o->out, name ? name : "?");
 		}
 	} else {
 		fputs(",\"ret\":null", o->out);
@@ -887,9 +874,17 @@ int output_event(struct output *o, const void *data, size_t size)
 			return -EINVAL;
 		o->multi = true;
 		sysdecode_fds_fork(o->fds, h->tgid, f->child_tgid);
-		if (o->opts.json && !o->opts.summary) {
+		if (o->opts.summary)
+			break;
+		if (o->opts.json) {
 			json_begin(o, "fork", h->ts_ns, h->tgid, h->tid);
-			fprintf(o->out, ",\"child_pid\":%u}\n", f->child_tgid);
+			fprintf(o->out, ",\"child_pid\":%u,\"followed\":%s}\n", f->child_tgid,
+				f->flags & RTRACE_FORK_UNFOLLOWED ? "false" : "true");
+		} else if (f->flags & RTRACE_FORK_UNFOLLOWED) {
+			if (o->held != HELD_NONE)
+				flush_held(o);
+			fprintf(o->out, "--- process %u not followed (tgid map full) ---\n",
+				f->child_tgid);
 		}
 		break;
 	}

@@ -156,11 +156,13 @@ static bool any_syscall(const __u64 *mask, size_t size)
 
 int tracer_load(struct tracer *tr, const struct env *env)
 {
+	/* Tests: CO-RE against this BTF, not the kernel's (internals renamed). */
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts, .btf_custom_path = getenv("RTRACE_CORE_BTF"));
 	unsigned long size = round_pow2(env->buffer_size);
-	const char *no_batches = NULL;
+	const char *no_batches = NULL, *max_tgids;
 	int err;
 
-	tr->skel = rtrace_bpf__open();
+	tr->skel = rtrace_bpf__open_opts(&open_opts);
 	if (!tr->skel) {
 		err = -errno;
 		elog("cannot open BPF programs: %s", strerror(-err));
@@ -177,12 +179,23 @@ int tracer_load(struct tracer *tr, const struct env *env)
 	memcpy((void *)tr->skel->rodata->syscall_mask, env->syscall_mask,
 	       sizeof(env->syscall_mask));
 	tr->skel->rodata->buf_limit = env->string_limit;
+	/* Tests: the path a record with captures takes when its CPU's scratch
+	 * buffer is busy (a builder was preempted there). */
+	tr->skel->rodata->scratch_off = env_set("RTRACE_NO_SCRATCH");
 	tr->busy_bytes = size / 8;
 	err = bpf_map__set_max_entries(tr->skel->maps.events, size);
 	if (err)
 		goto fail;
 	if (size != env->buffer_size)
 		vlog("ring buffer rounded up to %lu bytes", size);
+	/* Tests: room for this many traced processes (-f, -p) at once. */
+	max_tgids = getenv("RTRACE_MAX_TGIDS");
+	if (max_tgids) {
+		err = bpf_map__set_max_entries(tr->skel->maps.traced_tgids,
+					       strtoul(max_tgids, NULL, 10));
+		if (err)
+			goto fail;
+	}
 	tr->use_multi = env->nr_func_specs && want_uprobe_multi();
 	if (tr->use_multi) {
 		/* libbpf 1.1 has no uprobe.multi sections: same programs, other attach type. */
@@ -264,8 +277,10 @@ int tracer_attach_core(struct tracer *tr)
 			return err;
 		}
 		err = add_link(tr, link);
-		if (err)
+		if (err) {
+			elog("cannot attach %s: %s", bpf_program__name(progs[i]), strerror(-err));
 			return err;
+		}
 	}
 	return 0;
 }
@@ -723,6 +738,11 @@ int tracer_add_tgid(struct tracer *tr, pid_t tgid, bool await_exec)
 				 sizeof(flags), BPF_ANY))
 		return -errno;
 	return 0;
+}
+
+__u64 tracer_unfollowed(const struct tracer *tr)
+{
+	return tr->skel->bss->unfollowed_children;
 }
 
 int tracer_remove_tgid(struct tracer *tr, pid_t tgid)

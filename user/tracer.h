@@ -50,6 +50,8 @@ int tracer_attach_core(struct tracer *tr);
 int tracer_attach_funcs(struct tracer *tr, const struct func_table *ft, pid_t pid_filter);
 /* await_exec: a launched child, to be ignored until its execve. */
 int tracer_add_tgid(struct tracer *tr, pid_t tgid, bool await_exec);
+/* Children -f could not follow so far: the map of traced processes was full. */
+__u64 tracer_unfollowed(const struct tracer *tr);
 int tracer_remove_tgid(struct tracer *tr, pid_t tgid);
 bool tracer_tgids_empty(struct tracer *tr);
 /* Events flow only between start and stop, so entries and returns pair up. */

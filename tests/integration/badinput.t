@@ -41,6 +41,15 @@ CAPS=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+bpf,+perfmo
 fails "pid of another user" "not permitted to trace process 1: it belongs to another user" \
 	"${CAPS[@]}" "$RTRACE" -p 1
 
+# No room for a second process in the map of traced processes (was silent).
+sleep 30 & s1=$!
+sleep 30 & s2=$!
+RTRACE_MAX_TGIDS=1 fails "tgid map full" \
+	"cannot trace process $s2: too many processes traced at once \(tgid map full\)" \
+	"$RTRACE" -p "$s1" -p "$s2"
+kill "$s1" "$s2"
+wait "$s1" "$s2" 2> /dev/null
+
 # The program is never started when rtrace gives up: no fib process ran.
 before=$(pgrep -c -x fib)
 "$RTRACE" -x no_such_fn -- "$TARGETS/fib" 30 2>/dev/null

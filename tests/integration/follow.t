@@ -18,6 +18,25 @@ is "$(jsonq "$SCRATCH/f.json" "[e.get('code') for e in ev if e['type']=='exit']"
 is "$(jsonq "$SCRATCH/f.json" "any(e['type']=='syscall' and e['name']=='execve' and e['pid']!=$parent for e in ev)")" True \
    "the child's execve syscall is traced"
 
+is "$(jsonq "$SCRATCH/f.json" "[e['followed'] for e in ev if e['type']=='fork']")" "[True, True]" \
+   "fork records say the children are followed"
+
+# No room for a child in the map of traced processes (one entry, the parent's):
+# it goes untraced, and rtrace says so.
+RTRACE_MAX_TGIDS=1 "$RTRACE" -f --json -x child_work -o "$SCRATCH/full.json" -- "$TARGETS/forker" \
+	2> "$SCRATCH/full.err"
+is "$?" 0 "tgid map full: forker exits 0"
+is "$(cat "$SCRATCH/full.err")" "rtrace: 2 child processes could not be followed (tgid map full)" \
+   "tgid map full: said once at exit"
+is "$(jsonq "$SCRATCH/full.json" "[e['followed'] for e in ev if e['type']=='fork'], sum(e['type']=='call' for e in ev)")" \
+   "([False, False], 0)" "tgid map full: JSON fork records say not followed, no child traced"
+RTRACE_MAX_TGIDS=1 "$RTRACE" -f -e trace=exit_group -o "$SCRATCH/full.txt" -- "$TARGETS/forker" \
+	2> /dev/null
+is "$(sed -E 's/\[pid +/[pid /; s/[0-9]+/N/g' "$SCRATCH/full.txt")" \
+   "$(printf '%s\n' '--- process N not followed (tgid map full) ---' \
+	'--- process N not followed (tgid map full) ---' '[pid N] exit_group(N) = ?' \
+	'[pid N] +++ exited with N +++')" "tgid map full: text says which child, where"
+
 "$RTRACE" --json -x child_work -o "$SCRATCH/nf.json" -- "$TARGETS/forker"
 is "$(jsonq "$SCRATCH/nf.json" "len({e['pid'] for e in ev}), sum(e['type']=='call' for e in ev)")" "(1, 0)" \
    "without -f only the parent is traced"

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* JSON strings from arbitrary bytes: the one escaper every JSON writer uses
+ * (output.c's records, dwarf_format.c's typed values). */
+#ifndef RTRACE_JSON_H
+#define RTRACE_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Writes the bytes of s[0..len) escaped for the inside of a JSON string, no
+ * quotes, and always valid JSON in valid UTF-8: well-formed UTF-8 sequences
+ * pass through; every other byte is written as \u00XX, XX the byte (so
+ * \u0080-\u00ff in rtrace's output always stand for raw bytes: a real
+ * U+0080-U+00FF comes through as its UTF-8). Controls and DEL are escaped
+ * too. */
+void json_chars(FILE *out, const unsigned char *s, size_t len);
+/* A JSON string of s[0..len), stopping at a NUL, at most limit bytes of it:
+ * `...` inside the quotes when it was cut there or `more` says so. */
+void json_quote(FILE *out, const unsigned char *s, size_t len, size_t limit, bool more);
+/* A JSON string of a NUL-terminated string, whole. */
+void json_str(FILE *out, const char *s);
+
+#endif
