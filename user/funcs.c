@@ -18,29 +18,49 @@
 #include "rtrace.h"
 
 /* These return twice, never return the normal way, or return on another
- * stack: a hijacked return address would break the program (and a
- * trampoline hit with no instance is a SIGILL), so they get entry probes only. */
+ * stack: a hijacked return address would break the program (setjmp would save
+ * the trampoline as the place to come back to; a trampoline hit with no
+ * instance is a SIGILL), so they get entry probes only. Compared without the
+ * prefixes of glibc's aliases (`__GI___sigsetjmp`, `____longjmp_chk`), since
+ * the probe is on the address, whichever of its names the table shows. */
 static const char *const entry_only[] = {
-	"setjmp", "_setjmp", "__sigsetjmp", "sigsetjmp", "__setjmp", "_longjmp", "longjmp",
-	"siglongjmp", "__longjmp", "__longjmp_chk", "__libc_longjmp", "__libc_siglongjmp",
-	"getcontext", "setcontext", "swapcontext", "makecontext", "vfork", "__vfork",
-	"clone", "__clone", "clone3", "__clone3", "__clone_internal", "_exit", "_Exit",
-	"exit", "__libc_start_main", "__libc_start_call_main", "_start", "__restore_rt",
-	"_dl_runtime_resolve", "_dl_runtime_resolve_xsave", "_dl_runtime_resolve_xsavec",
-	"_dl_runtime_resolve_fxsave", "_dl_runtime_profile", "_dl_start", "_dl_start_user",
-	"pthread_exit", "__pthread_exit", "abort",
+	"setjmp", "sigsetjmp", "longjmp", "siglongjmp", "longjmp_chk", "longjmp_cancel",
+	"longjmp_unwind", "getcontext", "setcontext", "swapcontext", "makecontext",
+	"start_context", "vfork", "clone", "clone3", "clone_internal", "exit", "Exit",
+	"libc_start_main", "libc_start_call_main", "start", "restore_rt",
+	"dl_runtime_resolve", "dl_runtime_resolve_xsave", "dl_runtime_resolve_xsavec",
+	"dl_runtime_resolve_fxsave", "dl_runtime_profile", "dl_start", "dl_start_user",
+	"pthread_exit", "abort",
 	/* The unwinders start their walk at their own frame, whose return address must be
 	 * real; they do not return the normal way anyway. */
-	"_Unwind_RaiseException", "_Unwind_Resume", "_Unwind_ForcedUnwind",
-	"_Unwind_Resume_or_Rethrow", "__cxa_throw", "__cxa_rethrow",
+	"Unwind_RaiseException", "Unwind_Resume", "Unwind_ForcedUnwind",
+	"Unwind_Resume_or_Rethrow", "cxa_throw", "cxa_rethrow",
 };
 
 static bool must_skip_return(const char *name)
 {
 	size_t i;
 
+	if (!strncmp(name, "__GI_", 5))
+		name += 5;
+	if (!strncmp(name, "__libc_", 7) && strcmp(name, "__libc_start_main") &&
+	    strcmp(name, "__libc_start_call_main"))
+		name += 7;
+	while (*name == '_')
+		name++;
 	for (i = 0; i < sizeof(entry_only) / sizeof(entry_only[0]); i++)
 		if (!strcmp(name, entry_only[i]))
+			return true;
+	return false;
+}
+
+/* Whether any symbol of @syms at @addr is one of those (aliases share the probe). */
+static bool any_alias_skips_return(const struct elf_syms *syms, unsigned long long addr)
+{
+	size_t i;
+
+	for (i = 0; syms && i < syms->nr_funcs; i++)
+		if (syms->funcs[i].addr == addr && must_skip_return(syms->funcs[i].name))
 			return true;
 	return false;
 }
@@ -78,10 +98,27 @@ static int add_func(const struct elf_func *f, void *data)
 			m->an_ifunc = f->name;
 		return 0;
 	}
-	/* Aliases share an address: one probe per site, or each hit would show twice. */
-	for (i = 0; i < ft->nr_funcs; i++)
-		if (ft->funcs[i].module == m->module && ft->funcs[i].entry_offset == f->offset)
-			return 0;
+	/* Aliases share an address: one probe per site, or each hit would show twice. It
+	 * goes by the public name when it has one (`__sigsetjmp`, not `__GI___sigsetjmp`). */
+	for (i = 0; i < ft->nr_funcs; i++) {
+		struct func_desc *a = &ft->funcs[i];
+		char *name;
+
+		if (a->module != m->module || a->entry_offset != f->offset)
+			continue;
+		if ((f->flags & ELF_FUNC_DYNSYM) && strncmp(f->name, "__GI_", 5) &&
+		    (!strncmp(a->name, "__GI_", 5) || !a->dynsym)) {
+			name = strdup(f->name);
+			if (!name) {
+				m->err = -ENOMEM;
+				return -ENOMEM;
+			}
+			free(a->name);
+			a->name = name;
+			a->dynsym = true;
+		}
+		return 0;
+	}
 	grown = realloc(ft->funcs, (ft->nr_funcs + 1) * sizeof(*grown));
 	if (!grown) {
 		m->err = -ENOMEM;
@@ -102,7 +139,8 @@ static int add_func(const struct elf_func *f, void *data)
 	grown->refused = false;
 	grown->proto = NULL;
 	grown->has_spec = false;
-	grown->no_return = m->entry_only || must_skip_return(f->name);
+	grown->dynsym = f->flags & ELF_FUNC_DYNSYM;
+	grown->no_return = m->entry_only || any_alias_skips_return(m->syms, f->addr);
 	grown->ret_sites = grown->calls = false;
 	grown->exits = NULL;
 	grown->nr_exits = 0;
@@ -329,6 +367,9 @@ static int func_flow(struct func_desc *f, const struct psite_func *pf, const uns
 	}
 	psite_flow(pf, cold, cold_size, f->cold_addr, &flow);
 	f->calls = flow.calls || flow.jump_table || flow.undecoded;
+	/* setjmp by another name: never a uretprobe */
+	if (flow.reads_ret_addr)
+		f->no_return = true;
 	if (flow.nr_exits > MAX_EXITS || flow.undecoded)
 		return 0;	/* no list to trust: never traced by its exits */
 	f->exits = malloc(flow.nr_exits * sizeof(*f->exits) ?: 1);

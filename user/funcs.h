@@ -22,6 +22,7 @@ struct func_desc {
 	__u64 entry_offset;	/* file offset of its first byte */
 	__u64 offset;		/* file offset of its probe (probesite.h) */
 	bool no_return;		/* entry probe only: see funcs.c */
+	bool dynsym;		/* its name is exported (.dynsym) */
 	bool refused;		/* no safe probe site: not traced (site.why says why) */
 	/* Returns traced by probes on its exits, not by a uretprobe (funcs_plan_returns()) */
 	bool ret_sites;

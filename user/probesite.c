@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <Zydis/Zydis.h>
 #include "probesite.h"
@@ -572,15 +573,162 @@ static void scan_part(const unsigned char *code, size_t size, unsigned long long
 	}
 }
 
+/* Where %rsp and %rbp point at one instruction, relative to %rsp at entry. */
+struct frame_state {
+	int rsp;
+	int rbp;		/* valid when rbp_set */
+	bool rbp_set;
+	bool seen;
+};
+
+/* Whether operand @op reads memory at the return address, in frame state @st. */
+static bool reads_slot(const ZydisDecodedOperand *op, const struct frame_state *st)
+{
+	if (op->type != ZYDIS_OPERAND_TYPE_MEMORY || op->mem.type != ZYDIS_MEMOP_TYPE_MEM ||
+	    !(op->actions & ZYDIS_OPERAND_ACTION_MASK_READ) ||
+	    op->mem.index != ZYDIS_REGISTER_NONE)
+		return false;
+	if (op->mem.base == ZYDIS_REGISTER_RSP)
+		return st->rsp + op->mem.disp.value == 0;
+	if (op->mem.base == ZYDIS_REGISTER_RBP && st->rbp_set)
+		return st->rbp + op->mem.disp.value == 0;
+	return false;
+}
+
+/* The frame state after @in; false when %rsp is lost (written in a way not followed). */
+static bool step_frame(const ZydisDecodedInstruction *in, const ZydisDecodedOperand *ops,
+		       struct frame_state *st)
+{
+	unsigned int i;
+
+	switch (in->mnemonic) {
+	case ZYDIS_MNEMONIC_PUSH:
+		st->rsp -= 8;
+		return true;
+	case ZYDIS_MNEMONIC_POP:
+		st->rsp += 8;
+		if (ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER && ops[0].reg.value == ZYDIS_REGISTER_RBP)
+			st->rbp_set = false;
+		return true;
+	case ZYDIS_MNEMONIC_SUB:
+	case ZYDIS_MNEMONIC_ADD:
+		if (ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER && ops[0].reg.value == ZYDIS_REGISTER_RSP) {
+			if (ops[1].type != ZYDIS_OPERAND_TYPE_IMMEDIATE)
+				return false;
+			st->rsp += in->mnemonic == ZYDIS_MNEMONIC_SUB ? -ops[1].imm.value.s :
+									 ops[1].imm.value.s;
+			return true;
+		}
+		break;
+	case ZYDIS_MNEMONIC_MOV:
+		if (ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER && ops[0].reg.value == ZYDIS_REGISTER_RBP &&
+		    ops[1].type == ZYDIS_OPERAND_TYPE_REGISTER && ops[1].reg.value == ZYDIS_REGISTER_RSP) {
+			st->rbp = st->rsp;
+			st->rbp_set = true;
+			return true;
+		}
+		break;
+	case ZYDIS_MNEMONIC_LEAVE:
+		if (!st->rbp_set)
+			return false;
+		st->rsp = st->rbp + 8;
+		st->rbp_set = false;
+		return true;
+	default:
+		break;
+	}
+	for (i = 0; i < in->operand_count; i++) {
+		if (ops[i].type != ZYDIS_OPERAND_TYPE_REGISTER ||
+		    !(ops[i].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE))
+			continue;
+		if (ops[i].reg.value == ZYDIS_REGISTER_RSP)
+			return false;
+		if (ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, ops[i].reg.value) ==
+		    ZYDIS_REGISTER_RBP)
+			st->rbp_set = false;
+	}
+	return true;
+}
+
+/* How far the walk of one function goes: instructions visited, at most. */
+#define FRAME_WALK_MAX	20000
+
+/* Whether the code of a function reads its own return address: the frame state (%rsp and
+ * %rbp relative to %rsp at entry) followed along every path from the entry, through
+ * pushes, pops, constant adjustments and `mov %rsp,%rbp`. setjmp and getcontext save it,
+ * vfork pops it, dlopen asks it who called (RETURN_ADDRESS), mcount reports it: with a
+ * uretprobe, each would get the trampoline. A path where %rsp is lost is not followed;
+ * a function too big or odd to walk counts as reading it. */
+static bool reads_ret_addr(const unsigned char *code, size_t size, unsigned long long addr)
+{
+	ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+	ZydisDecodedInstruction in;
+	struct frame_state *at, st;
+	size_t *work, nr_work = 0, visits = 0, off;
+	unsigned int i;
+	bool found = false;
+	ZyanU64 t;
+
+	at = calloc(size, sizeof(*at));
+	work = calloc(size, sizeof(*work));
+	if (!at || !work) {
+		found = true;
+		goto cleanup;
+	}
+	at[0].seen = true;
+	work[nr_work++] = 0;
+	while (nr_work && !found) {
+		off = work[--nr_work];
+		st = at[off];
+		for (;;) {
+			if (++visits > FRAME_WALK_MAX ||
+			    ZYAN_FAILED(ZydisDecoderDecodeFull(&zy.dec, code + off, size - off, &in,
+							       ops))) {
+				found = true;	/* cannot tell */
+				break;
+			}
+			/* a ret reads it too, to return: the normal way */
+			if (in.meta.category != ZYDIS_CATEGORY_RET)
+				for (i = 0; i < in.operand_count && !found; i++)
+					found = reads_slot(&ops[i], &st);
+			if (found || in.meta.category == ZYDIS_CATEGORY_RET ||
+			    !step_frame(&in, ops, &st))
+				break;
+			/* a branch inside: its target gets this state */
+			if ((in.meta.category == ZYDIS_CATEGORY_COND_BR ||
+			     in.meta.category == ZYDIS_CATEGORY_UNCOND_BR) &&
+			    (in.attributes & ZYDIS_ATTRIB_IS_RELATIVE) &&
+			    ZYAN_SUCCESS(ZydisCalcAbsoluteAddress(&in, &ops[0], addr + off, &t)) &&
+			    t >= addr && t < addr + size && !at[t - addr].seen) {
+				at[t - addr] = st;
+				at[t - addr].seen = true;
+				work[nr_work++] = t - addr;
+			}
+			if (in.meta.category == ZYDIS_CATEGORY_UNCOND_BR)
+				break;
+			off += in.length;
+			if (off >= size || at[off].seen)
+				break;
+			at[off] = st;
+			at[off].seen = true;
+		}
+	}
+cleanup:
+	free(work);
+	free(at);
+	return found;
+}
+
 int psite_flow(const struct psite_func *f, const unsigned char *cold, size_t cold_size,
 	       unsigned long long cold_addr, struct psite_flow *out)
 {
 	unsigned long long lo = f->addr, hi = f->addr + f->size;
 
 	out->nr_exits = 0;
-	out->calls = out->undecoded = out->jump_table = false;
+	out->calls = out->undecoded = out->jump_table = out->reads_ret_addr = false;
 	if (!f->code || !f->size || zy_init())
 		return -EINVAL;
+	out->reads_ret_addr = reads_ret_addr(f->code, f->size, f->addr);
 	scan_part(f->code, f->size, f->addr, 0, lo, hi, cold_addr, cold_addr + cold_size, out);
 	if (cold && cold_size)
 		scan_part(cold, cold_size, cold_addr, cold_addr - f->addr, lo, hi, cold_addr,

@@ -94,6 +94,10 @@ struct psite_flow {
 	bool calls;			/* it calls, or jumps to, code that is not its own */
 	bool undecoded;			/* some of its bytes are no instruction we know */
 	bool jump_table;		/* it jumps through a register (a switch): where is unknown */
+	/* It reads its own return address (`mov (%rsp),%rax`, `pop %rdi` first, `mov
+	 * 0x38(%rsp),%rdx` after its prologue): setjmp, getcontext, vfork, dlopen and mcount
+	 * do, and would get a uretprobe's trampoline instead. */
+	bool reads_ret_addr;
 };
 
 /* Decodes @f's code from its first byte to f->size (then, if not NULL, the @cold part of
