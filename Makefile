@@ -81,6 +81,11 @@ $(OUTPUT)/targets/%: tests/targets/%.c | $(OUTPUT)/targets
 	$(call msg,TARGET,$@)
 	$(Q)$(CC) -g -O1 -fno-omit-frame-pointer -fno-inline -fcf-protection=none -pthread $< -o $@
 
+# A library the dlopen tests load at run time.
+$(OUTPUT)/targets/libplug.so: tests/targets/lib/plug.c | $(OUTPUT)/targets
+	$(call msg,TARGET,$@)
+	$(Q)$(CC) -g -O1 -fPIC -shared -fno-inline $< -o $@
+
 $(OUTPUT)/targets/%: tests/targets/%.cc | $(OUTPUT)/targets
 	$(call msg,TARGET,$@)
 	$(Q)$(CXX) -g -O1 -fno-omit-frame-pointer -fno-inline $< -o $@
@@ -111,7 +116,7 @@ $(OUTPUT)/tests/insnlab: $(INSNLAB_SRCS) tests/insnlab/insnlab.h user/elf_syms.h
 	$(Q)$(CC) $(CFLAGS) -Iuser $(INSNLAB_SRCS) -lZydis -lelf -lz -o $@
 
 unit: $(UNIT_BINS)
-integration: rtrace $(TARGET_BINS) $(OUTPUT)/tests/insnlab
+integration: rtrace $(TARGET_BINS) $(OUTPUT)/targets/libplug.so $(OUTPUT)/tests/insnlab
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit integration

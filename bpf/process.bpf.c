@@ -74,3 +74,22 @@ int BPF_PROG(sched_exit, struct task_struct *p)
 	submit_event(e);
 	return 0;
 }
+
+/* On ld.so's _dl_debug_state, which it calls whenever its list of loaded objects changes (the
+ * hook debuggers use): tells the loader at once, so that a library a -x spec waits for gets
+ * its probes as soon as can be. Attached to the processes that have such specs. */
+SEC("uprobe")
+int BPF_KPROBE(linkmap_change)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct rtrace_hdr *e;
+
+	if (!tgid_traced(pid_tgid >> 32))
+		return 0;
+	e = reserve_event(&proc_events, sizeof(*e));
+	if (!e)
+		return 0;
+	fill_hdr(e, RTRACE_EV_LINKMAP, pid_tgid, sizeof(*e));
+	bpf_ringbuf_submit(e, 0);	/* wake the loader: it has something to do now */
+	return 0;
+}

@@ -30,6 +30,9 @@ enum rtrace_event_type {
 	RTRACE_EV_FORK,
 	RTRACE_EV_EXEC,
 	RTRACE_EV_EXIT,
+	/* ld.so's link map changed (dlopen, dlclose, start-up): a bare header, for the
+	 * loader, which looks for libraries specs wait for. Never in a trace. */
+	RTRACE_EV_LINKMAP,
 };
 
 /* Cookie bit: the function has an entry probe only (Go, vfork, setjmp...):

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* rtrace --list: each function the specs match, where its probe would go and why, with
  * nothing attached. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include "funclist.h"
@@ -14,13 +15,15 @@ static const char *base_name(const char *path)
 }
 
 /* How a function's returns are traced. */
-static const char *returns_how(const struct func_desc *f)
+static const char *returns_how(const struct func_desc *f, bool throws)
 {
 	if (f->refused)
 		return "-";
-	if (f->no_return)
-		return "none";
-	return f->ret_sites ? "RET-sites" : "uretprobe";
+	switch (funcs_ret_how(f, throws)) {
+	case FUNCS_RET_URETPROBE: return "uretprobe";
+	case FUNCS_RET_EXITS: return "RET-sites";
+	default: return "none";
+	}
 }
 
 /* What happened to the probe, in words: `emulated (push)`, `moved from +0 past 1
@@ -51,7 +54,7 @@ static void print_site(FILE *out, const struct func_desc *f)
 		fprintf(out, "; not moved: %s", psite_stop(ps, stop, sizeof(stop)));
 }
 
-void funcs_list(FILE *out, const struct func_table *ft)
+void funcs_list(FILE *out, const struct func_table *ft, bool throws)
 {
 	int wmod = 6, wfn = 8;
 	size_t i;
@@ -73,7 +76,7 @@ void funcs_list(FILE *out, const struct func_table *ft)
 				 (unsigned long long)(f->addr + f->site.off));
 		fprintf(out, "%-*s  %-*s  %#-12llx  %#-10llx  %-12s  %-9s  %-5s  %s  ", wmod,
 			base_name(f->module), wfn, f->name, (unsigned long long)f->addr,
-			(unsigned long long)f->entry_offset, probe, returns_how(f),
+			(unsigned long long)f->entry_offset, probe, returns_how(f, throws),
 			f->proto ? "yes" : "no", f->refused ? "-" : f->site.at.text);
 		print_site(out, f);
 		fputc('\n', out);

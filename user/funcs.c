@@ -141,7 +141,7 @@ static int add_func(const struct elf_func *f, void *data)
 	grown->has_spec = false;
 	grown->dynsym = f->flags & ELF_FUNC_DYNSYM;
 	grown->no_return = m->entry_only || any_alias_skips_return(m->syms, f->addr);
-	grown->ret_sites = grown->calls = false;
+	grown->calls = grown->exits_ok = false;
 	grown->exits = NULL;
 	grown->nr_exits = 0;
 	grown->cold_addr = grown->cold_size = 0;
@@ -174,7 +174,7 @@ static struct func_module *module_get(struct func_table *ft, const char *path, p
 	mod = &ft->modules[ft->nr_modules];
 	memset(mod, 0, sizeof(*mod));
 	mod->path = strdup(path);
-	if (pid > 0) {
+	if (pid > 0 && strncmp(path, "/proc/", 6)) {
 		/* Open the target's file in its own mount namespace. */
 		if (asprintf(&mod->open_path, "/proc/%d/root%s", pid, path) < 0)
 			mod->open_path = NULL;
@@ -216,7 +216,8 @@ static int module_entries(struct func_module *mod, const struct elf_syms *syms)
 	return 0;
 }
 
-static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, const char *exe)
+static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, const char *exe,
+			bool *pending, bool lenient, bool *matched)
 {
 	char *module_name = NULL, *glob = NULL, *path = NULL;
 	struct elf_syms *syms = NULL;
@@ -230,6 +231,17 @@ static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, cons
 		goto cleanup;
 	}
 	path = pid > 0 ? module_resolve_pid(pid, module_name) : module_resolve_exe(exe, module_name);
+	/* A library not loaded yet waits (the main executable never does). */
+	if (!path && pending && module_name && *module_name) {
+		*pending = true;
+		err = 0;
+		goto cleanup;
+	}
+	if (!path && lenient) {
+		vlog("no module '%s' in %s: '%s' not traced there", module_name, exe, spec);
+		err = 0;
+		goto cleanup;
+	}
 	if (!path) {
 		err = -ENOENT;
 		if (pid > 0)
@@ -269,7 +281,11 @@ static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, cons
 		err = m.err;
 		goto cleanup;
 	}
-	if (n <= 0 || (size_t)n == m.ifuncs) {
+	if (matched)
+		*matched = n > 0 && (size_t)n > m.ifuncs;
+	if ((n <= 0 || (size_t)n == m.ifuncs) && lenient) {
+		vlog("no function matches '%s' in %s", glob, mod->path);
+	} else if (n <= 0 || (size_t)n == m.ifuncs) {
 		if (m.ifuncs)
 			elog("'%s' in %s is an IFUNC, resolved at run time: trace its "
 			     "implementations instead (e.g. '__%s_*')", m.an_ifunc, mod->path,
@@ -291,13 +307,18 @@ cleanup:
 
 /* Reads each module's DWARF once, for the prototypes of its traced functions
  * and what BPF must copy for their arguments. */
-static void load_types(struct func_table *ft, const struct funcs_opts *opts)
+static void load_types(struct func_table *ft, size_t first, const struct funcs_opts *opts)
 {
 	size_t i, m;
 
 	for (m = 0; m < ft->nr_modules; m++) {
 		struct func_module *mod = &ft->modules[m];
 
+		for (i = first; i < ft->nr_funcs && ft->funcs[i].module != mod->path; i++)
+			;
+		if (mod->types_tried || i == ft->nr_funcs)
+			continue;	/* tried, or nothing of it traced (yet) */
+		mod->types_tried = true;
 		mod->dwarf = dwarf_module_open(mod->open_path, mod->debug_path);
 		if (!mod->dwarf) {
 			if (!opts->raw_args && !opts->quiet)
@@ -307,7 +328,7 @@ static void load_types(struct func_table *ft, const struct funcs_opts *opts)
 		}
 		vlog("types of %s from %s", mod->path, dwarf_module_path(mod->dwarf));
 	}
-	for (i = 0; i < ft->nr_funcs; i++) {
+	for (i = first; i < ft->nr_funcs; i++) {
 		struct func_desc *f = &ft->funcs[i];
 
 		for (m = 0; m < ft->nr_modules; m++)
@@ -357,7 +378,7 @@ static int func_flow(struct func_desc *f, const struct psite_func *pf, const uns
 	struct psite_exit exits[MAX_EXITS];
 	struct psite_flow flow = { .exits = exits, .max_exits = MAX_EXITS };
 	const unsigned char *cold = NULL;
-	size_t cold_size = 0;
+	size_t cold_size = 0, i;
 	__u64 cold_off = f->entry_offset + (f->cold_addr - f->addr);
 
 	/* Same segment as the function: the same distance in the file. */
@@ -377,12 +398,19 @@ static int func_flow(struct func_desc *f, const struct psite_func *pf, const uns
 		return -ENOMEM;
 	memcpy(f->exits, exits, flow.nr_exits * sizeof(*f->exits));
 	f->nr_exits = flow.nr_exits;
+	/* One probe cannot be both its entry and its exit (`f: jmp g`), and each exit must take
+	 * one (not a `notrack jmp`). */
+	f->exits_ok = f->nr_exits > 0;
+	for (i = 0; i < f->nr_exits; i++)
+		if (f->exits[i].off == f->site.off || f->exits[i].cls == PSITE_REFUSED ||
+		    f->exits[i].cls == PSITE_UNSAFE)
+			f->exits_ok = false;
 	return 0;
 }
 
 /* Chooses the probe site of every function of @mod (probesite.h), from the module's code.
  * Returns 0, or -errno when the file cannot be read. */
-static int choose_module_sites(struct func_table *ft, const struct func_module *mod,
+static int choose_module_sites(struct func_table *ft, size_t first, const struct func_module *mod,
 			       const struct funcs_opts *opts)
 {
 	const unsigned char *map = MAP_FAILED;
@@ -401,7 +429,7 @@ static int choose_module_sites(struct func_table *ft, const struct func_module *
 		err = st.st_size > 0 ? -errno : -ENOEXEC;
 		goto cleanup;
 	}
-	for (i = 0; i < ft->nr_funcs; i++) {
+	for (i = first; i < ft->nr_funcs; i++) {
 		struct func_desc *f = &ft->funcs[i];
 		struct psite_func pf = {
 			.addr = f->addr,
@@ -462,52 +490,47 @@ cleanup:
 int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, const char *exe,
 		  const struct funcs_opts *opts)
 {
-	size_t i;
+	size_t first = ft->nr_funcs, first_mod = ft->nr_modules, i, k;
+	bool any = false;
 	int err;
 
 	for (int s = 0; s < nr_specs; s++) {
-		err = resolve_spec(ft, specs[s], pid, exe);
+		err = resolve_spec(ft, specs[s], pid, exe, opts->pending ? &opts->pending[s] : NULL,
+				   opts->lenient, opts->matched ? &opts->matched[s] : NULL);
 		if (err)
 			return err;
+		any |= !opts->pending || !opts->pending[s];
 	}
 	if (opts->types)
-		load_types(ft, opts);
+		load_types(ft, first, opts);
 	for (i = 0; i < ft->nr_modules; i++) {
-		err = choose_module_sites(ft, &ft->modules[i], opts);
+		for (k = first; k < ft->nr_funcs && ft->funcs[k].module != ft->modules[i].path; k++)
+			;
+		if (k == ft->nr_funcs)
+			continue;	/* nothing new in it */
+		err = choose_module_sites(ft, first, &ft->modules[i], opts);
 		if (err)
 			return err;
 	}
-	/* Said function by function; with none left, nothing to do. */
-	for (i = 0; i < ft->nr_funcs && ft->funcs[i].refused; i++)
+	/* Said function by function; with none left (and none to wait for), nothing to do. */
+	for (i = first; i < ft->nr_funcs && ft->funcs[i].refused; i++)
 		;
-	if (i == ft->nr_funcs && !opts->quiet)
+	if (any && first == 0 && ft->nr_funcs && i == ft->nr_funcs && !opts->quiet)
 		return -ENOENT;
-	for (i = 0; i < ft->nr_modules && !opts->quiet; i++)
+	for (i = first_mod; i < ft->nr_modules && !opts->quiet; i++)
 		if (ft->modules[i].is_go)
 			elog("%s is a Go binary: tracing function entries only (return probes "
 			     "corrupt Go stacks)", ft->modules[i].path);
 	return 0;
 }
 
-void funcs_plan_returns(struct func_table *ft, bool throws)
+enum funcs_ret_how funcs_ret_how(const struct func_desc *f, bool throws)
 {
-	size_t i, e;
-
-	for (i = 0; i < ft->nr_funcs; i++) {
-		struct func_desc *f = &ft->funcs[i];
-
-		f->ret_sites = false;
-		if (!throws || f->refused || f->no_return || !f->calls)
-			continue;
-		f->ret_sites = f->nr_exits > 0;
-		/* One probe cannot be both its entry and its exit (`f: jmp g`); and each exit
-		 * must take one (not a `notrack jmp`). */
-		for (e = 0; e < f->nr_exits; e++)
-			if (f->exits[e].off == f->site.off || f->exits[e].cls == PSITE_REFUSED ||
-			    f->exits[e].cls == PSITE_UNSAFE)
-				f->ret_sites = false;
-		f->no_return = !f->ret_sites;
-	}
+	if (f->no_return)
+		return FUNCS_RET_NONE;
+	if (!throws || !f->calls)
+		return FUNCS_RET_URETPROBE;
+	return f->exits_ok ? FUNCS_RET_EXITS : FUNCS_RET_NONE;
 }
 
 /* The libraries that unwind C++ exceptions, by module name (module_name_matches()). */

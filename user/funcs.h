@@ -24,9 +24,8 @@ struct func_desc {
 	bool no_return;		/* entry probe only: see funcs.c */
 	bool dynsym;		/* its name is exported (.dynsym) */
 	bool refused;		/* no safe probe site: not traced (site.why says why) */
-	/* Returns traced by probes on its exits, not by a uretprobe (funcs_plan_returns()) */
-	bool ret_sites;
 	bool calls;		/* its code calls or jumps to other code (psite_flow()) */
+	bool exits_ok;		/* its exits can take the probes of its returns (funcs_ret_how()) */
 	__u64 cold_addr;	/* its `.cold` part, split off by the compiler, or 0 */
 	__u64 cold_size;
 	struct psite_exit *exits;	/* its rets and tail-call jmps (offsets from addr) */
@@ -45,6 +44,7 @@ struct func_module {
 	bool is_go;
 	bool cxx_eh;		/* C++ exceptions unwind through its frames */
 	bool other_arch;	/* not x86-64 code: nothing in it can be probed */
+	bool types_tried;	/* its DWARF was looked for */
 	__u64 *entries;		/* every function symbol's address, sorted, unique */
 	size_t nr_entries;
 	void *map;		/* funcs_map_modules(): rtrace's own mapping of it */
@@ -59,6 +59,14 @@ struct funcs_opts {
 	bool kernel_decides;	/* RTRACE_KERNEL_DECIDES (tests): sites the kernel would refuse
 				 * are attached anyway, to exercise what follows its refusal */
 	bool quiet;		/* --list: say nothing of refused functions, it lists them */
+	/* Per spec: set when its module is not in the process (yet): no error then (a library
+	 * loaded later). NULL: that is an error. */
+	bool *pending;
+	/* Another program of a process under -f: a spec that matches nothing in it is no
+	 * error (said with -v). */
+	bool lenient;
+	/* Per spec, when not NULL: set when it matched a function (lenient: maybe none). */
+	bool *matched;
 };
 
 struct func_table {
@@ -72,16 +80,23 @@ struct func_table {
  * about to be launched (exe), and chooses each function's probe site. Prints
  * `rtrace: ...` and returns -ENOENT for a spec that matches nothing, -ENOEXEC
  * for a module that is not ELF. A function with no safe probe site is marked
- * refused, with one line saying so. */
+ * refused, with one line saying so. Called again on the same table (another
+ * process, a library loaded later), it adds the functions it has not yet, after
+ * those it has: ft->funcs[n..] are new, n being ft->nr_funcs before. */
 int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, const char *exe,
 		  const struct funcs_opts *opts);
-/* Decides how returns are traced, once the process is known: where an exception may unwind
- * through a frame (@throws: the process has an unwinder, or C++ code), a function that calls
- * other code gets probes on its exits (rets, tail-call jmps) instead of a uretprobe, whose
- * hijacked return address the unwinder cannot get past; without exits to probe, an entry
- * probe only. Functions that call nothing keep their uretprobe: nothing can throw through
- * them. */
-void funcs_plan_returns(struct func_table *ft, bool throws);
+enum funcs_ret_how {
+	FUNCS_RET_NONE,		/* an entry probe only */
+	FUNCS_RET_URETPROBE,	/* a uretprobe: the kernel swaps the return address */
+	FUNCS_RET_EXITS,	/* probes on its exits: its rets and tail-call jmps */
+};
+
+/* How @f's returns are traced in a process that can throw C++ exceptions (@throws) or not.
+ * Where an exception may unwind through its frame (it calls other code), not by uretprobe,
+ * whose hijacked return address the unwinder cannot get past: by probes on its exits, or not
+ * at all when they cannot take them. A function that calls nothing keeps its uretprobe:
+ * nothing can throw through it. */
+enum funcs_ret_how funcs_ret_how(const struct func_desc *f, bool throws);
 /* Whether the process @pid (or the program @exe about to run) can unwind C++ exceptions: it
  * maps or needs an unwinder library (libgcc_s, libstdc++, libunwind, libc++abi) or carries
  * one in its executable; or some module of @ft is C++ code that uses exceptions. */

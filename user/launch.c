@@ -46,6 +46,53 @@ static int check_format(const char *path)
 
 const int launch_signals[LAUNCH_NR_SIGNALS] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 
+/* Finds @name in $PATH as execvp(3) would. Returns a malloc'd path or NULL. */
+static char *search_path(const char *name)
+{
+	const char *path_env = getenv("PATH") ?: "/usr/local/bin:/usr/bin:/bin";
+	char *paths = strdup(path_env), *dir, *save = NULL, *found = NULL;
+
+	for (dir = paths ? strtok_r(paths, ":", &save) : NULL; dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		if (asprintf(&found, "%s/%s", *dir ? dir : ".", name) < 0)
+			found = NULL;
+		else if (check_exec(found)) {
+			free(found);
+			found = NULL;
+		}
+	}
+	free(paths);
+	return found;
+}
+
+/* The program a #! script at @path runs in: its interpreter, or the program `env` is asked
+ * to find (`#!/usr/bin/env python3`), one level deep. NULL when not a script (or unknown). */
+static char *script_interpreter(const char *path)
+{
+	char line[256], *p, *interp, *arg, *ret = NULL;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return NULL;
+	if (!fgets(line, sizeof(line), f) || strncmp(line, "#!", 2)) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	line[strcspn(line, "\r\n")] = '\0';
+	p = line + 2 + strspn(line + 2, " \t");
+	interp = strtok_r(p, " \t", &arg);
+	if (!interp)
+		return NULL;
+	arg = strtok_r(NULL, " \t", &arg);
+	if (arg && !strcmp(interp + (strlen(interp) >= 4 ? strlen(interp) - 4 : 0), "/env") &&
+	    arg[0] != '-')
+		return strchr(arg, '/') ? strdup(arg) : search_path(arg);
+	if (!check_exec(interp))
+		ret = strdup(interp);
+	return ret;
+}
+
 int launch_resolve(struct launch *l, char *const argv[])
 {
 	const char *name = argv[0], *path_env;
@@ -91,6 +138,7 @@ int launch_resolve(struct launch *l, char *const argv[])
 		return err;
 	}
 	l->path = candidate;
+	l->interp = script_interpreter(candidate);
 	return 0;
 }
 
@@ -154,7 +202,9 @@ void launch_abort(struct launch *l)
 void launch_free(struct launch *l)
 {
 	free(l->path);
+	free(l->interp);
 	l->path = NULL;
+	l->interp = NULL;
 }
 
 int launch_exit_status(int wstatus)

@@ -11,6 +11,8 @@ struct launch {
 	pid_t pid;
 	int go_fd;		/* write end: one byte releases the child */
 	char *path;		/* the resolved executable */
+	char *interp;		/* a #! script's interpreter (env's program for `env NAME`),
+				 * whose code runs it; NULL for an ELF file */
 	/* launch_signals as they were before rtrace set its own */
 	struct sigaction saved[4];
 };

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "funclist.h"
+#include "follow.h"
 #include "funcs.h"
 #include "launch.h"
 #include "log.h"
@@ -86,6 +87,28 @@ static int proc_status_field(pid_t pid, const char *key, char *buf, size_t len)
 		}
 	fclose(f);
 	return err;
+}
+
+/* Whether @pid is a kernel thread (PF_KTHREAD in /proc/PID/stat's flags). */
+static bool is_kernel_thread(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long flags = 0;
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	/* after "(comm)": state, ppid, pgrp, session, tty_nr, tpgid, then flags */
+	for (i = 0; p && i < 7; i++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		flags = strtoul(p + 1, NULL, 10);
+	return flags & 0x00200000;	/* PF_KTHREAD */
 }
 
 /* Returns the tgid of a process (or thread) id, or -ESRCH. */
@@ -175,10 +198,8 @@ static int list_functions(const struct env *env, const char *exe, pid_t pid)
 
 	err = funcs_resolve(&funcs, env->nr_func_specs ? env->func_specs : all_specs,
 			    env->nr_func_specs ?: 1, pid, exe, &fopts);
-	if (!err) {
-		funcs_plan_returns(&funcs, funcs_process_throws(&funcs, pid, exe));
-		funcs_list(stdout, &funcs);
-	}
+	if (!err)
+		funcs_list(stdout, &funcs, funcs_process_throws(&funcs, pid, exe));
 	funcs_free(&funcs);
 	return err ? 1 : 0;
 }
@@ -187,6 +208,7 @@ int main(int argc, char **argv)
 {
 	static struct rtrace_syscall_spec specs[RTRACE_MAX_SYSCALLS];
 	struct func_table funcs = {};
+	struct follow fl = {};
 	struct launch child = { .go_fd = -1 };
 	struct tracer tr = {};
 	struct output_opts oopts = {};
@@ -240,6 +262,11 @@ int main(int argc, char **argv)
 				elog("no such process: %d", env.pids[i]);
 				goto cleanup;
 			}
+			if (is_kernel_thread(tgid)) {
+				elog("process %d is a kernel thread: it runs no user code and makes no "
+				     "system calls to trace", tgid);
+				goto cleanup;
+			}
 			tgids[nr_tgids++] = tgid;
 		}
 	}
@@ -247,7 +274,7 @@ int main(int argc, char **argv)
 		for (i = 0; i < nr_tgids; i++)
 			if (check_may_trace(tgids[i]))
 				goto cleanup;
-		exit_code = list_functions(&env, child.path, env.cmd ? 0 : tgids[0]);
+		exit_code = list_functions(&env, child.interp ?: child.path, env.cmd ? 0 : tgids[0]);
 		goto cleanup;
 	}
 	err = check_privileges();
@@ -263,22 +290,25 @@ int main(int argc, char **argv)
 	for (i = 0; i < nr_tgids; i++)
 		if (check_may_trace(tgids[i]))
 			goto cleanup;
-	if (env.nr_func_specs) {
-		struct funcs_opts fopts = {
-			.types = !env.no_args, .raw_args = env.raw_args, .deref = env.deref,
-			.naive = env_flag("RTRACE_NAIVE_PROBES"),
-			.kernel_decides = env_flag("RTRACE_KERNEL_DECIDES"),
-		};
-
-		err = funcs_resolve(&funcs, env.func_specs, env.nr_func_specs,
-				    env.cmd ? 0 : tgids[0], child.path, &fopts);
-		if (err)
-			goto cleanup;
-		/* Where a C++ exception may unwind, returns are traced at the functions' exits. */
-		funcs_plan_returns(&funcs, funcs_process_throws(&funcs, env.cmd ? 0 : tgids[0],
-							       child.path));
+	fl.ft = &funcs;
+	fl.specs = env.func_specs;
+	fl.nr_specs = env.nr_func_specs;
+	fl.opts = (struct funcs_opts){
+		.types = !env.no_args, .raw_args = env.raw_args, .deref = env.deref,
+		.naive = env_flag("RTRACE_NAIVE_PROBES"),
+		.kernel_decides = env_flag("RTRACE_KERNEL_DECIDES"),
+	};
+	fl.tr = &tr;
+	fl.lenient = env.follow || child.interp;
+	/* Each process its own probes (follow.c); a script's are its interpreter's. */
+	if (env.cmd)
+		err = follow_add(&fl, 0, child.interp ?: child.path, true);
+	for (i = 0; i < nr_tgids && !err; i++)
+		err = follow_add(&fl, tgids[i], NULL, false);
+	if (err)
+		goto cleanup;
+	if (env.nr_func_specs)
 		vlog("%zu functions to trace", funcs.nr_funcs);
-	}
 	out = open_output(&env);
 	if (!out)
 		goto cleanup;
@@ -294,6 +324,7 @@ int main(int argc, char **argv)
 			elog("cannot fork: %s", strerror(-err));
 			goto cleanup;
 		}
+		follow_set_child(&fl, child.pid);
 	}
 	if (!env.follow)
 		tr.single_tgid = env.cmd ? child.pid : nr_tgids == 1 ? tgids[0] : 0;
@@ -354,14 +385,13 @@ int main(int argc, char **argv)
 	err = tracer_attach_core(&tr);
 	if (err)
 		goto cleanup;
-	if (funcs.nr_funcs) {
-		pid_t filter = env.follow || nr_tgids > 1 ? -1 : env.cmd ? child.pid : tgids[0];
-
-		err = tracer_attach_funcs(&tr, &funcs, filter);
-		funcs_unmap_modules(&funcs);
-		if (err)
-			goto cleanup;
-	}
+	/* Function probes, a set for each process: none on any other. */
+	tr.on_proc = follow_on_event;
+	tr.on_proc_ctx = &fl;
+	err = follow_attach(&fl);
+	funcs_unmap_modules(&funcs);
+	if (err)
+		goto cleanup;
 	if (exiting) {
 		/* Interrupted while setting up: undo it all, as a shell reports it. */
 		exit_code = 128 + exiting;
@@ -381,6 +411,8 @@ int main(int argc, char **argv)
 		err = tracer_poll(&tr, POLL_MS, false);
 		if (err)
 			break;
+		/* New children, programs and libraries get their probes. */
+		follow_run(&fl);
 		fflush(out);
 		if (env.cmd && !child_done && waitpid(child.pid, &status, WNOHANG) == child.pid)
 			child_done = true;
@@ -430,6 +462,7 @@ cleanup:
 		fclose(out);
 	else if (out)
 		fflush(out);
+	follow_free(&fl);
 	funcs_free(&funcs);
 	launch_free(&child);
 	free(tgids);

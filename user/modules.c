@@ -1026,6 +1026,10 @@ char *module_resolve_pid(int pid, const char *module)
 	}
 	if (!module || !*module) {
 		ret = read_exe_link(pid);
+		/* Deleted or replaced on disk (a service upgraded in place): the file it runs
+		 * is still there, behind the link. */
+		if (!ret && errno == ENOENT && asprintf(&ret, "/proc/%d/exe", pid) < 0)
+			ret = NULL;
 		if (!ret)
 			err = -errno;
 		goto cleanup;

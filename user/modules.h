@@ -19,7 +19,7 @@ int spec_split(const char *spec, char **module, char **glob);
 bool module_name_matches(const char *name, const char *base);
 
 /* Resolve MODULE for running process @pid from /proc/PID/maps: NULL or "" is the main executable
- * (/proc/PID/exe), a path (it has a '/') is the mapped file that is the same file, a name matches
+ * (/proc/PID/exe; that link itself, "/proc/PID/exe", when the file was deleted), a path (it has a '/') is the mapped file that is the same file, a name matches
  * mapped files by basename (module_name_matches(), an exact basename first). Deleted mappings never
  * match. Returns the path as the target sees it, in its mount namespace (open it through
  * /proc/PID/root), malloc'd; or NULL with errno (ENOENT: nothing matches; or from reading /proc).

@@ -22,6 +22,8 @@
 /* How far behind "now" an event must be before no earlier one can still
  * arrive from another CPU. */
 #define REORDER_SLACK_NS	(2 * 1000 * 1000ULL)
+/* Function capture specs the map takes beyond those known at load. */
+#define RTRACE_SPEC_HEADROOM	4096
 /* The wait after a round that took an eighth of the buffer or more. */
 #define BUSY_POLL_MS		1
 
@@ -207,11 +209,16 @@ int tracer_load(struct tracer *tr, const struct env *env)
 		if (!err)
 			err = bpf_program__set_expected_attach_type(tr->skel->progs.func_exit,
 					(enum bpf_attach_type)RTRACE_BPF_TRACE_UPROBE_MULTI);
+		if (!err)
+			err = bpf_program__set_expected_attach_type(tr->skel->progs.linkmap_change,
+					(enum bpf_attach_type)RTRACE_BPF_TRACE_UPROBE_MULTI);
 		if (err)
 			goto fail;
 	}
 	set_capture_masks(tr);
-	err = bpf_map__set_max_entries(tr->skel->maps.func_specs, nr_func_specs(tr) ?: 1);
+	/* Room for the functions of programs and libraries that appear later (follow.c). */
+	err = bpf_map__set_max_entries(tr->skel->maps.func_specs,
+				       nr_func_specs(tr) + RTRACE_SPEC_HEADROOM);
 	if (err)
 		goto fail;
 	err = rtrace_bpf__load(tr->skel);
@@ -242,16 +249,24 @@ fail:
 	return err;
 }
 
+/* Keeps a link, tagged with the process its probes are limited to (tr->attach_pid; 0 for
+ * tracepoints and probes on every process), so that it goes when that process does. */
 static int add_link(struct tracer *tr, struct bpf_link *link)
 {
 	struct bpf_link **grown;
+	pid_t *pids;
 
 	grown = realloc(tr->links, (tr->nr_links + 1) * sizeof(*grown));
-	if (!grown) {
+	if (grown)
+		tr->links = grown;
+	pids = realloc(tr->link_pids, (tr->nr_links + 1) * sizeof(*pids));
+	if (pids)
+		tr->link_pids = pids;
+	if (!grown || !pids) {
 		bpf_link__destroy(link);
 		return -ENOMEM;
 	}
-	tr->links = grown;
+	tr->link_pids[tr->nr_links] = tr->attach_pid;
 	tr->links[tr->nr_links++] = link;
 	return 0;
 }
@@ -296,9 +311,15 @@ static const char *module_open_path(const struct func_table *ft, const char *mod
 	return module;
 }
 
-static __u64 func_cookie(const struct func_table *ft, size_t i)
+/* How function @i's returns are traced by the links being made. */
+static enum funcs_ret_how ret_how(const struct tracer *tr, const struct func_table *ft, size_t i)
 {
-	return i | (ft->funcs[i].no_return ? RTRACE_COOKIE_NORET : 0) |
+	return funcs_ret_how(&ft->funcs[i], tr->attach_throws);
+}
+
+static __u64 func_cookie(const struct tracer *tr, const struct func_table *ft, size_t i)
+{
+	return i | (ret_how(tr, ft, i) == FUNCS_RET_NONE ? RTRACE_COOKIE_NORET : 0) |
 	       (ft->funcs[i].has_spec ? RTRACE_COOKIE_CAPTURE : 0);
 }
 
@@ -357,7 +378,7 @@ static void warn_unprobed_all(const struct func_table *ft, size_t *bad, size_t n
 }
 
 /* The programs a table of functions gets: at entry, at return (NULL: none), and on the exits
- * of a function whose returns are traced there (funcs.h: ret_sites). */
+ * of a function whose returns are traced there (FUNCS_RET_EXITS). */
 struct probe_progs {
 	struct bpf_program *entry;
 	struct bpf_program *ret;
@@ -365,9 +386,10 @@ struct probe_progs {
 };
 
 /* The cookie of a probe on exit @e of function @i. */
-static __u64 exit_cookie(const struct func_table *ft, size_t i, const struct psite_exit *e)
+static __u64 exit_cookie(const struct tracer *tr, const struct func_table *ft, size_t i,
+			 const struct psite_exit *e)
 {
-	return func_cookie(ft, i) | (e->kind == PSITE_EXIT_TAIL ? RTRACE_COOKIE_TAIL : 0);
+	return func_cookie(tr, ft, i) | (e->kind == PSITE_EXIT_TAIL ? RTRACE_COOKIE_TAIL : 0);
 }
 
 /* A uretprobe perf link on @f. Returns 0, -ENOMEM, or another -errno (not said). */
@@ -396,7 +418,7 @@ static int attach_perf_exits(struct tracer *tr, const struct func_table *ft, siz
 	int err;
 
 	for (e = 0; e < f->nr_exits; e++) {
-		opts.bpf_cookie = exit_cookie(ft, i, &f->exits[e]);
+		opts.bpf_cookie = exit_cookie(tr, ft, i, &f->exits[e]);
 		link = bpf_program__attach_uprobe_opts(prog, pid_filter,
 						       module_open_path(ft, f->module),
 						       f->entry_offset + f->exits[e].off, &opts);
@@ -412,8 +434,8 @@ static int attach_perf_exits(struct tracer *tr, const struct func_table *ft, siz
 /* The fallback before kernel 6.6: one perf-event link per function and direction. A function
  * whose offset the kernel refuses is left out, and named. Returns 0 or -errno after printing
  * `rtrace: ...`, also when the kernel refused every function. */
-static int attach_perf(struct tracer *tr, const struct func_table *ft, pid_t pid_filter,
-		       const struct probe_progs *progs)
+static int attach_perf(struct tracer *tr, const struct func_table *ft, size_t first,
+		       pid_t pid_filter, const struct probe_progs *progs)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts);
 	size_t i, nr_bad = 0, nr_tried = 0, *bad;
@@ -426,15 +448,15 @@ static int attach_perf(struct tracer *tr, const struct func_table *ft, pid_t pid
 		return -ENOMEM;
 	/* A refused offset is ours to report, once, not libbpf's to warn of. */
 	print = libbpf_set_print(NULL);
-	raise_nofile(ft->nr_funcs);
-	for (i = 0; i < ft->nr_funcs; i++) {
+	raise_nofile(ft->nr_funcs - first);
+	for (i = first; i < ft->nr_funcs; i++) {
 		const struct func_desc *f = &ft->funcs[i];
 		const char *path = module_open_path(ft, f->module);
 
 		if (f->refused)
 			continue;
 		nr_tried++;
-		opts.bpf_cookie = func_cookie(ft, i);
+		opts.bpf_cookie = func_cookie(tr, ft, i);
 		opts.retprobe = false;
 		link = bpf_program__attach_uprobe_opts(progs->entry, pid_filter, path, f->offset,
 						       &opts);
@@ -450,10 +472,11 @@ static int attach_perf(struct tracer *tr, const struct func_table *ft, pid_t pid
 		err = add_link(tr, link);
 		if (err)
 			goto cleanup;
-		if (f->no_return || !progs->ret)
+		if (ret_how(tr, ft, i) == FUNCS_RET_NONE || !progs->ret)
 			continue;
-		err = f->ret_sites ? attach_perf_exits(tr, ft, i, pid_filter, progs->exit) :
-				     attach_perf_return(tr, f, path, pid_filter, progs->ret, &opts);
+		err = ret_how(tr, ft, i) == FUNCS_RET_EXITS ?
+		      attach_perf_exits(tr, ft, i, pid_filter, progs->exit) :
+		      attach_perf_return(tr, f, path, pid_filter, progs->ret, &opts);
 		if (err == -ENOMEM)
 			goto cleanup;
 		if (err)
@@ -468,8 +491,9 @@ static int attach_perf(struct tracer *tr, const struct func_table *ft, pid_t pid
 	warn_unprobed_all(ft, bad, nr_bad);
 	goto cleanup;
 fail:
-	elog("cannot attach a probe to %s in %s: %s", ft->funcs[i].name, ft->funcs[i].module,
-	     attach_strerror(err));
+	if (err != -ESRCH)
+		elog("cannot attach a probe to %s in %s: %s", ft->funcs[i].name,
+		     ft->funcs[i].module, attach_strerror(err));
 cleanup:
 	libbpf_set_print(print);
 	free(bad);
@@ -478,14 +502,20 @@ cleanup:
 
 static int add_multi_fd(struct tracer *tr, int fd)
 {
+	pid_t *pids;
 	int *grown;
 
 	grown = realloc(tr->multi_fds, (tr->nr_multi_fds + 1) * sizeof(*grown));
-	if (!grown) {
+	if (grown)
+		tr->multi_fds = grown;
+	pids = realloc(tr->multi_pids, (tr->nr_multi_fds + 1) * sizeof(*pids));
+	if (pids)
+		tr->multi_pids = pids;
+	if (!grown || !pids) {
 		close(fd);
 		return -ENOMEM;
 	}
-	tr->multi_fds = grown;
+	tr->multi_pids[tr->nr_multi_fds] = tr->attach_pid;
 	tr->multi_fds[tr->nr_multi_fds++] = fd;
 	return 0;
 }
@@ -553,7 +583,8 @@ static void warn_unprobed(const struct func_table *ft, const char *module, const
  * Marks the functions it handled in done[], adds those left out to *nr_unprobed. Returns 0,
  * or -errno after printing `rtrace: ...` when no function of the module could be probed, or
  * on any other error. */
-/* One uprobe_multi link on the exits of the ret_sites functions whose entries went in
+/* One uprobe_multi link on the exits of the functions whose returns are traced there, whose
+ * entries went in
  * (set->failed[] false). Returns 0 or -errno. */
 static int attach_module_exits(struct tracer *tr, const struct func_table *ft,
 			       const struct multi_set *set, size_t nr_exits, int pid,
@@ -572,11 +603,11 @@ static int attach_module_exits(struct tracer *tr, const struct func_table *ft,
 	for (i = 0; i < set->n; i++) {
 		const struct func_desc *f = &ft->funcs[set->idx[i]];
 
-		if (set->failed[i] || !f->ret_sites || f->no_return)
+		if (set->failed[i] || ret_how(tr, ft, set->idx[i]) != FUNCS_RET_EXITS)
 			continue;
 		for (e = 0; e < f->nr_exits && n < nr_exits; e++, n++) {
 			offsets[n] = f->entry_offset + f->exits[e].off;
-			cookies[n] = exit_cookie(ft, set->idx[i], &f->exits[e]);
+			cookies[n] = exit_cookie(tr, ft, set->idx[i], &f->exits[e]);
 		}
 	}
 	fd = n ? uprobe_multi_link_create(bpf_program__fd(prog), set->path, offsets, cookies, n,
@@ -614,7 +645,7 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 		done[i] = true;
 		set.idx[set.n] = i;
 		set.offsets[set.n] = ft->funcs[i].offset;
-		set.cookies[set.n++] = func_cookie(ft, i);
+		set.cookies[set.n++] = func_cookie(tr, ft, i);
 	}
 	/* Sites the kernel refuses were left out (probesite.c); should it refuse one anyway,
 	 * the link is split until that one is found (each failed link costs ~30-100 ms). */
@@ -627,9 +658,9 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 			bad[nr_bad++] = set.idx[i];
 			continue;
 		}
-		if (ft->funcs[set.idx[i]].no_return || !progs->ret)
+		if (ret_how(tr, ft, set.idx[i]) == FUNCS_RET_NONE || !progs->ret)
 			continue;
-		if (ft->funcs[set.idx[i]].ret_sites) {
+		if (ret_how(tr, ft, set.idx[i]) == FUNCS_RET_EXITS) {
 			nr_exits += ft->funcs[set.idx[i]].nr_exits;
 			continue;
 		}
@@ -663,7 +694,9 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 	err = 0;
 	goto cleanup;
 fail:
-	elog("cannot attach probes to %s: %s", module, attach_strerror(err));
+	/* A process gone before its probes came has no need of them. */
+	if (err != -ESRCH)
+		elog("cannot attach probes to %s: %s", module, attach_strerror(err));
 cleanup:
 	free(bad);
 	free(ret_idx);
@@ -677,8 +710,8 @@ cleanup:
 /* Since 6.6: one uprobe_multi link per module and direction, each detached in ~30 ms where a
  * perf-event link takes ~110 ms per function and direction. Adds the functions left out to
  * *nr_unprobed. Returns 0 or -errno after printing `rtrace: ...`. */
-static int attach_multi(struct tracer *tr, const struct func_table *ft, pid_t pid_filter,
-			size_t *nr_unprobed, const struct probe_progs *progs)
+static int attach_multi(struct tracer *tr, const struct func_table *ft, size_t first,
+			pid_t pid_filter, size_t *nr_unprobed, const struct probe_progs *progs)
 {
 	bool *done;
 	size_t i;
@@ -691,7 +724,7 @@ static int attach_multi(struct tracer *tr, const struct func_table *ft, pid_t pi
 	}
 	/* Functions with no safe probe site were said so when resolved. */
 	for (i = 0; i < ft->nr_funcs; i++)
-		done[i] = ft->funcs[i].refused;
+		done[i] = i < first || ft->funcs[i].refused;
 	for (i = 0; i < ft->nr_funcs && !err; i++)
 		if (!done[i])
 			err = attach_module(tr, ft, i, done, pid_filter < 0 ? 0 : pid_filter,
@@ -703,7 +736,8 @@ static int attach_multi(struct tracer *tr, const struct func_table *ft, pid_t pi
 /* Functions from which the slow perf-link exit is worth a warning (~2 s). */
 #define PERF_DETACH_WARN	20
 
-int tracer_attach_funcs(struct tracer *tr, const struct func_table *ft, pid_t pid_filter)
+int tracer_attach_funcs(struct tracer *tr, const struct func_table *ft, size_t first,
+			pid_t pid_filter, bool throws)
 {
 	struct probe_progs progs = { tr->skel->progs.func_entry, tr->skel->progs.func_return,
 				     tr->skel->progs.func_exit };
@@ -713,19 +747,66 @@ int tracer_attach_funcs(struct tracer *tr, const struct func_table *ft, pid_t pi
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	/* The kernel detaches perf-event uprobes one at a time, ~0.1 s each. */
-	if (!tr->use_multi && ft->nr_funcs >= PERF_DETACH_WARN)
+	if (!tr->use_multi && ft->nr_funcs - first >= PERF_DETACH_WARN && !tr->perf_warned) {
 		elog("this kernel has no uprobe_multi: %zu functions get a perf-event probe each, "
-		     "and detaching them at exit will take ~%zu s", ft->nr_funcs,
-		     (ft->nr_funcs + 9) / 10);
+		     "and detaching them at exit will take ~%zu s", ft->nr_funcs - first,
+		     (ft->nr_funcs - first + 9) / 10);
+		tr->perf_warned = true;
+	}
+	tr->attach_pid = pid_filter > 0 ? pid_filter : 0;
+	tr->attach_throws = throws;
 	if (tr->use_multi)
-		err = attach_multi(tr, ft, pid_filter, &nr_unprobed, &progs);
+		err = attach_multi(tr, ft, first, pid_filter, &nr_unprobed, &progs);
 	else
-		err = attach_perf(tr, ft, pid_filter, &progs);
+		err = attach_perf(tr, ft, first, pid_filter, &progs);
+	tr->attach_pid = 0;
 	if (!err)
-		vlog("%zu functions attached with %s in %.1f ms", ft->nr_funcs - nr_unprobed,
+		vlog("%zu functions attached%s with %s in %.1f ms",
+		     ft->nr_funcs - first - nr_unprobed, pid_filter > 0 ? " (one process)" : "",
 		     tr->use_multi ? "uprobe_multi links" : "perf-event uprobe links",
 		     ms_since(&t0));
 	return err;
+}
+
+int tracer_attach_linkmap(struct tracer *tr, const char *path, unsigned long long offset,
+			  pid_t pid)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts);
+	struct bpf_program *prog = tr->skel->progs.linkmap_change;
+	__u64 off = offset, cookie = 0;
+	struct bpf_link *link;
+	int fd, err;
+
+	tr->attach_pid = pid;
+	if (tr->use_multi) {
+		fd = uprobe_multi_link_create(bpf_program__fd(prog), path, &off, &cookie, 1, 0, pid);
+		err = fd < 0 ? fd : add_multi_fd(tr, fd);
+	} else {
+		link = bpf_program__attach_uprobe_opts(prog, pid, path, offset, &opts);
+		err = link ? add_link(tr, link) : -errno;
+	}
+	tr->attach_pid = 0;
+	return err;
+}
+
+int tracer_add_func_specs(struct tracer *tr, struct func_table *ft, size_t first)
+{
+	int fd = bpf_map__fd(tr->skel->maps.func_specs);
+	size_t dropped = 0;
+	__u64 id;
+
+	for (id = first; id < ft->nr_funcs; id++) {
+		if (!ft->funcs[id].has_spec ||
+		    !bpf_map_update_elem(fd, &id, &ft->funcs[id].spec, BPF_ANY))
+			continue;
+		/* The map is full: plain entries, arguments without the memory behind them,
+		 * rather than a cookie that asks for a spec BPF cannot find. */
+		ft->funcs[id].has_spec = false;
+		dropped++;
+	}
+	if (dropped)
+		vlog("%zu functions traced without argument memory: the spec map is full", dropped);
+	return 0;
 }
 
 int tracer_add_tgid(struct tracer *tr, pid_t tgid, bool await_exec)
@@ -769,6 +850,22 @@ void tracer_start(struct tracer *tr)
 void tracer_stop(struct tracer *tr)
 {
 	tr->skel->bss->tracing_on = false;
+}
+
+static int on_record(void *ctx, void *data, size_t size);
+
+/* Process events (their own ring buffer, one record each): the follower hears of them first,
+ * as they arrive; a link map change is for it alone. */
+static int on_proc_record(void *ctx, void *data, size_t size)
+{
+	struct tracer *tr = ctx;
+	const struct rtrace_hdr *h = data;
+
+	if (size >= sizeof(*h) && tr->on_proc)
+		tr->on_proc(tr->on_proc_ctx, h, size);
+	if (size >= sizeof(*h) && h->type == RTRACE_EV_LINKMAP)
+		return 0;
+	return on_record(ctx, data, size);
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -847,7 +944,7 @@ int tracer_poll(struct tracer *tr, int timeout_ms, bool final)
 	if (!tr->rb) {
 		tr->rb = ring_buffer__new(bpf_map__fd(tr->skel->maps.events), on_record, tr, NULL);
 		if (!tr->rb || ring_buffer__add(tr->rb, bpf_map__fd(tr->skel->maps.proc_events),
-						on_record, tr)) {
+						on_proc_record, tr)) {
 			err = -errno;
 			elog("cannot open the ring buffer: %s", strerror(-err));
 			return err;
@@ -901,6 +998,36 @@ static void close_parallel(const int *fds, size_t n)
 	free(threads);
 }
 
+void tracer_detach_pid(struct tracer *tr, pid_t pid)
+{
+	size_t i, k, nr = 0;
+	int *fds;
+
+	if (pid <= 0)
+		return;
+	fds = calloc(tr->nr_multi_fds ?: 1, sizeof(*fds));
+	for (i = k = 0; i < tr->nr_multi_fds; i++) {
+		if (tr->multi_pids[i] == pid && fds) {
+			fds[nr++] = tr->multi_fds[i];
+			continue;
+		}
+		tr->multi_pids[k] = tr->multi_pids[i];
+		tr->multi_fds[k++] = tr->multi_fds[i];
+	}
+	tr->nr_multi_fds = k;
+	close_parallel(fds, nr);
+	free(fds);
+	for (i = k = 0; i < tr->nr_links; i++) {
+		if (tr->link_pids[i] == pid) {
+			bpf_link__destroy(tr->links[i]);
+			continue;
+		}
+		tr->link_pids[k] = tr->link_pids[i];
+		tr->links[k++] = tr->links[i];
+	}
+	tr->nr_links = k;
+}
+
 void tracer_detach(struct tracer *tr)
 {
 	size_t nr = tr->nr_links + tr->nr_multi_fds, i;
@@ -909,12 +1036,16 @@ void tracer_detach(struct tracer *tr)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	close_parallel(tr->multi_fds, tr->nr_multi_fds);
 	free(tr->multi_fds);
+	free(tr->multi_pids);
 	tr->multi_fds = NULL;
+	tr->multi_pids = NULL;
 	tr->nr_multi_fds = 0;
 	for (i = 0; i < tr->nr_links; i++)
 		bpf_link__destroy(tr->links[i]);
 	free(tr->links);
+	free(tr->link_pids);
 	tr->links = NULL;
+	tr->link_pids = NULL;
 	tr->nr_links = 0;
 	if (nr)
 		vlog("%zu links detached in %.1f ms", nr, ms_since(&t0));

@@ -4,6 +4,7 @@
 #define RTRACE_TRACER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 #include "opts.h"
 #include "rtrace.h"
@@ -19,9 +20,14 @@ struct tracer {
 	struct rtrace_bpf *skel;
 	struct ring_buffer *rb;
 	struct bpf_link **links;	/* tracepoints and perf-event uprobes */
+	pid_t *link_pids;		/* the process each is limited to; 0: none */
 	size_t nr_links;
 	int *multi_fds;		/* uprobe_multi links: a module and direction each */
+	pid_t *multi_pids;
 	size_t nr_multi_fds;
+	pid_t attach_pid;	/* the process the links being made are for */
+	bool attach_throws;	/* ... and whether it can throw C++ exceptions */
+	bool perf_warned;	/* said how slow perf-event links are to detach */
 	bool use_multi;		/* func_entry/return loaded for uprobe_multi links */
 	struct timeline tl;
 	struct output *out;
@@ -36,6 +42,9 @@ struct tracer {
 	const struct func_table *funcs;
 	/* set before tracer_load: what to copy for each syscall, or NULL */
 	const struct rtrace_syscall_spec *specs;
+	/* Hears of each process event (fork, exec, exit, link map change) as it arrives. */
+	void (*on_proc)(void *ctx, const struct rtrace_hdr *h, size_t size);
+	void *on_proc_ctx;
 };
 
 /* Opens and loads the BPF programs configured from env, for uprobe_multi links when the kernel
@@ -43,11 +52,12 @@ struct tracer {
 int tracer_load(struct tracer *tr, const struct env *env);
 /* Attaches syscall and process tracepoints. */
 int tracer_attach_core(struct tracer *tr);
-/* Attaches entry (and return) probes of every function in ft; pid_filter is
- * the process to limit them to, or -1. With uprobe_multi, functions the kernel
- * cannot probe are left out with a warning. Returns 0 or -errno after printing
+/* Attaches entry (and return) probes of the functions ft->funcs[first..], limited to process
+ * pid_filter (or -1: every process), returns traced as funcs_ret_how(.., throws) says. The
+ * kernel's refusals are left out with a warning. Returns 0 or -errno after printing
  * `rtrace: ...`. */
-int tracer_attach_funcs(struct tracer *tr, const struct func_table *ft, pid_t pid_filter);
+int tracer_attach_funcs(struct tracer *tr, const struct func_table *ft, size_t first,
+			pid_t pid_filter, bool throws);
 /* await_exec: a launched child, to be ignored until its execve. */
 int tracer_add_tgid(struct tracer *tr, pid_t tgid, bool await_exec);
 /* Children -f could not follow so far: the map of traced processes was full. */
@@ -60,6 +70,15 @@ void tracer_stop(struct tracer *tr);
 /* Waits up to timeout_ms for events, hands those that are due to output.
  * final: take everything that is left. Returns 0 or -errno. */
 int tracer_poll(struct tracer *tr, int timeout_ms, bool final);
+/* Attaches the probe that says when the link map of process @pid changes, on ld.so's
+ * _dl_debug_state at @offset of @path. Returns 0 or -errno (not said). */
+int tracer_attach_linkmap(struct tracer *tr, const char *path, unsigned long long offset,
+			  pid_t pid);
+/* Puts the capture specs of ft->funcs[first..] in BPF's map; a function whose spec does not
+ * fit is traced without one. Returns 0. */
+int tracer_add_func_specs(struct tracer *tr, struct func_table *ft, size_t first);
+/* Detaches the probes made for process @pid alone (it exited). */
+void tracer_detach_pid(struct tracer *tr, pid_t pid);
 /* Detaches every probe: stop first, so no entry loses its return. */
 void tracer_detach(struct tracer *tr);
 void tracer_close(struct tracer *tr);

@@ -18,12 +18,12 @@ printf 'just text\n' > "$SCRATCH/text"
 chmod +x "$SCRATCH/text"
 fails "no such pid" "no such process: 999999" "$RTRACE" -p 999999
 fails "pid not a number" "invalid process id: 'abc'" "$RTRACE" -p abc
+fails "kernel thread" "process 2 is a kernel thread: it runs no user code and makes no system calls to trace" "$RTRACE" -p 2
 fails "command not found" "command not found: 'no-such-cmd-rtrace'" "$RTRACE" -- no-such-cmd-rtrace
 fails "missing path" "command not found: '/nonexistent/x'" "$RTRACE" -- /nonexistent/x
 fails "not executable" "cannot execute '/etc/passwd': Permission denied" "$RTRACE" -- /etc/passwd
 fails "not ELF" "cannot execute '$SCRATCH/text': not an ELF executable or script" "$RTRACE" -- "$SCRATCH/text"
 fails "spec matches nothing" "no function matches 'no_such_fn' in $TARGETS/fib" "$RTRACE" -x no_such_fn -- "$TARGETS/fib"
-fails "unknown module" "no module 'libnosuch'" "$RTRACE" -x libnosuch:foo -- "$TARGETS/fib"
 fails "module not ELF" "'/etc/passwd' is not an ELF file" "$RTRACE" -x /etc/passwd:foo -- "$TARGETS/fib"
 fails "unknown syscall" "invalid system call 'opn'" "$RTRACE" -e trace=opn -- /bin/true
 fails "unknown class" "invalid class '%foo'" "$RTRACE" -e trace=%foo -- /bin/true

@@ -17,7 +17,7 @@ is "$?" 0 "fib exits 0"
 # Only a kernel without (usable) uprobe_multi skips its checks: any other failure shows.
 have_multi=1
 grep -q -E 'no uprobe_multi links|pid filter is per thread' "$SCRATCH/fib.err" && have_multi=0
-like "$(cat "$SCRATCH/fib.err")" 'rtrace: 1 functions attached with (uprobe_multi|perf-event uprobe) links in [0-9.]+ ms' \
+like "$(cat "$SCRATCH/fib.err")" 'rtrace: 1 functions attached \(one process\) with (uprobe_multi|perf-event uprobe) links in [0-9.]+ ms' \
      "-v says which attach path it used"
 
 if [ $have_multi = 1 ]; then
@@ -103,7 +103,7 @@ RTRACE_NO_UPROBE_MULTI=1 "$RTRACE" -v --json -x fib -o "$SCRATCH/perf.json" -- "
 	> /dev/null 2> "$SCRATCH/perf.err"
 is "$?" 0 "fallback: fib exits 0"
 like "$(cat "$SCRATCH/perf.err")" 'RTRACE_NO_UPROBE_MULTI is set' "fallback: -v says why"
-like "$(cat "$SCRATCH/perf.err")" 'attached with perf-event uprobe links' "fallback: perf-event links used"
+like "$(cat "$SCRATCH/perf.err")" 'attached \(one process\) with perf-event uprobe links' "fallback: perf-event links used"
 is "$(jsonq "$SCRATCH/perf.json" "sum(e['type']=='call' for e in ev), sum(e['type']=='return' for e in ev)")" \
    "(177, 177)" "fallback: fib(10) makes 177 calls and 177 returns"
 RTRACE_NO_UPROBE_MULTI=1 "$RTRACE" --json -e trace=none -x 'libc:strtol' -o "$SCRATCH/perf-str.json" \

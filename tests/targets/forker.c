@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Forks two children; child k calls child_work(k) and exits with 10 + k.
- * The second child execs /bin/true. */
+ * The second child execs /bin/true. A child waits 200 ms before its call:
+ * rtrace -f gives a child its own probes a few ms after its fork. */
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@ int main(void)
 		pid_t pid = fork();
 
 		if (pid == 0) {
+			usleep(200 * 1000);
 			child_work(k);
 			if (k == 1)
 				execl("/bin/true", "true", (char *)NULL);
