@@ -68,40 +68,37 @@ PATH="$SCRATCH/shims:$PATH" "$RTRACE" -e trace=none -x 'libc:*' -o /dev/null \
 	-- python3 -S -c 'print(6 * 7)' > "$SCRATCH/py2.out" 2> /dev/null
 is "$?:$(cat "$SCRATCH/py2.out")" "0:42" "a script that execs python, -x 'libc:*': runs as untraced"
 
+# ticks_of PID NAME: rtrace -p PID -x tick for half a second; checks it exits 0 and traced
+# at least 10 calls, then ends the process.
+ticks_of() {
+	local pid=$1 name=$2 rt n
+	"$RTRACE" -v -e trace=none -x tick -p "$pid" -o "$SCRATCH/tick" 2> "$SCRATCH/tick.err" &
+	rt=$!
+	wait_ready "$SCRATCH/tick.err"
+	sleep 0.5
+	kill -INT "$rt"
+	wait "$rt"
+	is "$?" 0 "$name: rtrace exits 0"
+	n=$(grep -c '^tick(i=[0-9]*) = [0-9]* <' "$SCRATCH/tick")
+	[ "$n" -ge 10 ]; ok $? "$name: its function traced ($n calls)"
+	kill "$pid"
+	wait "$pid" 2> /dev/null
+}
+
 # A binary deleted while it runs (a service upgraded in place): traced through /proc/PID/exe.
 cp "$TARGETS/loop" "$SCRATCH/loopdel"
 "$SCRATCH/loopdel" &
 pid=$!
 wait_comm "$pid" loopdel
 rm "$SCRATCH/loopdel"
-"$RTRACE" -v -e trace=none -x tick -p "$pid" -o "$SCRATCH/del" 2> "$SCRATCH/del.err" &
-rt=$!
-wait_ready "$SCRATCH/del.err"
-sleep 0.5
-kill -INT "$rt"
-wait "$rt"
-is "$?" 0 "a deleted binary: rtrace exits 0"
-n=$(grep -c '^tick(i=[0-9]*) = [0-9]* <' "$SCRATCH/del")
-[ "$n" -ge 10 ]; ok $? "a deleted binary: its function traced ($n calls)"
-kill "$pid"
-wait "$pid" 2> /dev/null
+ticks_of "$pid" "a deleted binary"
 
 # A program in its own mount namespace, its file only there.
 if unshare -m true 2> /dev/null; then
 	unshare -m --propagation private sh -c "mount -t tmpfs none /mnt && cp '$TARGETS/loop' /mnt/nsloop && exec /mnt/nsloop" &
 	pid=$!
 	wait_comm "$pid" nsloop
-	"$RTRACE" -v -e trace=none -x tick -p "$pid" -o "$SCRATCH/ns" 2> "$SCRATCH/ns.err" &
-	rt=$!
-	wait_ready "$SCRATCH/ns.err"
-	sleep 0.5
-	kill -INT "$rt"
-	wait "$rt"
-	is "$?" 0 "own mount namespace: rtrace exits 0"
-	n=$(grep -c '^tick(i=[0-9]*) = [0-9]* <' "$SCRATCH/ns")
-	[ "$n" -ge 10 ]; ok $? "own mount namespace: its function traced ($n calls)"
-	kill "$pid"
-	wait "$pid" 2> /dev/null
+	ticks_of "$pid" "own mount namespace"
 else
 	skip "own mount namespace: exits 0" "unshare -m is not allowed here"
 	skip "own mount namespace: traced" "unshare -m is not allowed here"
