@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,20 +55,97 @@ static bool must_skip_return(const char *name)
 	return false;
 }
 
-/* Whether any symbol of @syms at @addr is one of those (aliases share the probe). */
-static bool any_alias_skips_return(const struct elf_syms *syms, unsigned long long addr)
+/* The addresses of @syms that some name says must not return (a few dozen in libc), for
+ * any_alias_skips_return(). Returns the count, -ENOMEM. */
+static long skip_return_addrs(const struct elf_syms *syms, unsigned long long **out)
+{
+	unsigned long long *v = NULL, *grown;
+	size_t i, n = 0;
+
+	for (i = 0; syms && i < syms->nr_funcs; i++) {
+		if (!must_skip_return(syms->funcs[i].name))
+			continue;
+		grown = realloc(v, (n + 1) * sizeof(*v));
+		if (!grown) {
+			free(v);
+			return -ENOMEM;
+		}
+		v = grown;
+		v[n++] = syms->funcs[i].addr;
+	}
+	*out = v;
+	return n;
+}
+
+/* Whether any name at @addr is one of those (aliases share the probe). */
+static bool any_alias_skips_return(const unsigned long long *addrs, size_t n,
+				   unsigned long long addr)
+{
+	while (n--)
+		if (addrs[n] == addr)
+			return true;
+	return false;
+}
+
+static size_t index_slot(const struct func_table *ft, const char *module, __u64 off)
+{
+	__u64 h = ((__u64)(uintptr_t)module * 31 + off) * 0x9E3779B97F4A7C15ULL;
+
+	return (h >> 17) & (ft->index_cap - 1);
+}
+
+/* The function of @module at file offset @off already in @ft, or NULL. */
+static struct func_desc *find_func(const struct func_table *ft, const char *module, __u64 off)
 {
 	size_t i;
 
-	for (i = 0; syms && i < syms->nr_funcs; i++)
-		if (syms->funcs[i].addr == addr && must_skip_return(syms->funcs[i].name))
-			return true;
-	return false;
+	if (!ft->index_cap)
+		return NULL;
+	for (i = index_slot(ft, module, off); ft->index[i]; i = (i + 1) & (ft->index_cap - 1)) {
+		struct func_desc *f = &ft->funcs[ft->index[i] - 1];
+
+		if (f->module == module && f->entry_offset == off)
+			return f;
+	}
+	return NULL;
+}
+
+/* Indexes ft->funcs[ft->nr_funcs - 1], growing the index to stay under half full. Returns 0
+ * or -ENOMEM. */
+static int index_last(struct func_table *ft)
+{
+	size_t i, k;
+
+	if (2 * ft->nr_funcs > ft->index_cap) {
+		size_t cap = ft->index_cap ? ft->index_cap * 2 : 1024, *old = ft->index;
+
+		ft->index = calloc(cap, sizeof(*ft->index));
+		if (!ft->index) {
+			ft->index = old;
+			return -ENOMEM;
+		}
+		free(old);
+		ft->index_cap = cap;
+		for (k = 0; k + 1 < ft->nr_funcs; k++) {
+			for (i = index_slot(ft, ft->funcs[k].module, ft->funcs[k].entry_offset);
+			     ft->index[i]; i = (i + 1) & (cap - 1))
+				;
+			ft->index[i] = k + 1;
+		}
+	}
+	k = ft->nr_funcs - 1;
+	for (i = index_slot(ft, ft->funcs[k].module, ft->funcs[k].entry_offset); ft->index[i];
+	     i = (i + 1) & (ft->index_cap - 1))
+		;
+	ft->index[i] = k + 1;
+	return 0;
 }
 
 struct match_ctx {
 	struct func_table *ft;
 	const struct elf_syms *syms;
+	unsigned long long *skip_addrs;	/* skip_return_addrs() */
+	size_t nr_skip_addrs;
 	const char *module;
 	bool entry_only;	/* the whole module: Go, or C++ with exceptions */
 	size_t ifuncs;		/* IFUNC resolvers matched and skipped */
@@ -88,8 +166,8 @@ static int add_func(const struct elf_func *f, void *data)
 {
 	struct match_ctx *m = data;
 	struct func_table *ft = m->ft;
-	struct func_desc *grown;
-	size_t i;
+	struct func_desc *grown, *a;
+	char *name;
 
 	/* An IFUNC symbol is its resolver, which runs once at relocation; the
 	 * implementation it picks is another symbol (e.g. __strlen_avx2). */
@@ -100,12 +178,8 @@ static int add_func(const struct elf_func *f, void *data)
 	}
 	/* Aliases share an address: one probe per site, or each hit would show twice. It
 	 * goes by the public name when it has one (`__sigsetjmp`, not `__GI___sigsetjmp`). */
-	for (i = 0; i < ft->nr_funcs; i++) {
-		struct func_desc *a = &ft->funcs[i];
-		char *name;
-
-		if (a->module != m->module || a->entry_offset != f->offset)
-			continue;
+	a = find_func(ft, m->module, f->offset);
+	if (a) {
 		if ((f->flags & ELF_FUNC_DYNSYM) && strncmp(f->name, "__GI_", 5) &&
 		    (!strncmp(a->name, "__GI_", 5) || !a->dynsym)) {
 			name = strdup(f->name);
@@ -119,12 +193,17 @@ static int add_func(const struct elf_func *f, void *data)
 		}
 		return 0;
 	}
-	grown = realloc(ft->funcs, (ft->nr_funcs + 1) * sizeof(*grown));
-	if (!grown) {
-		m->err = -ENOMEM;
-		return -ENOMEM;
+	if (ft->nr_funcs == ft->cap_funcs) {
+		size_t cap = ft->cap_funcs ? ft->cap_funcs * 2 : 64;
+
+		grown = realloc(ft->funcs, cap * sizeof(*grown));
+		if (!grown) {
+			m->err = -ENOMEM;
+			return -ENOMEM;
+		}
+		ft->funcs = grown;
+		ft->cap_funcs = cap;
 	}
-	ft->funcs = grown;
 	grown = &ft->funcs[ft->nr_funcs];
 	grown->name = strdup(f->name);
 	if (!grown->name) {
@@ -140,13 +219,18 @@ static int add_func(const struct elf_func *f, void *data)
 	grown->proto = NULL;
 	grown->has_spec = false;
 	grown->dynsym = f->flags & ELF_FUNC_DYNSYM;
-	grown->no_return = m->entry_only || any_alias_skips_return(m->syms, f->addr);
+	grown->no_return = m->entry_only ||
+			   any_alias_skips_return(m->skip_addrs, m->nr_skip_addrs, f->addr);
 	grown->calls = grown->exits_ok = false;
 	grown->exits = NULL;
 	grown->nr_exits = 0;
 	grown->cold_addr = grown->cold_size = 0;
 	memset(&grown->site, 0, sizeof(grown->site));
 	ft->nr_funcs++;
+	if (index_last(ft)) {
+		m->err = -ENOMEM;
+		return -ENOMEM;
+	}
 	/* Code the compiler moved out of line (`f.cold`) may hold some of f's exits. */
 	if (m->syms) {
 		char cold[512];
@@ -276,6 +360,12 @@ static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, cons
 	m.module = mod->path;
 	m.syms = syms;
 	m.entry_only = syms->is_go;
+	n = skip_return_addrs(syms, &m.skip_addrs);
+	if (n < 0) {
+		err = n;
+		goto cleanup;
+	}
+	m.nr_skip_addrs = n;
 	n = elf_syms_match(syms, glob, add_func, &m);
 	if (m.err) {
 		err = m.err;
@@ -298,6 +388,7 @@ static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, cons
 	if (m.ifuncs)
 		vlog("skipped %zu IFUNC resolvers matching '%s' in %s", m.ifuncs, glob, mod->path);
 cleanup:
+	free(m.skip_addrs);
 	elf_syms_free(syms);
 	free(path);
 	free(module_name);
@@ -652,5 +743,6 @@ void funcs_free(struct func_table *ft)
 	}
 	free(ft->funcs);
 	free(ft->modules);
+	free(ft->index);
 	memset(ft, 0, sizeof(*ft));
 }

@@ -71,9 +71,12 @@ struct funcs_opts {
 
 struct func_table {
 	struct func_desc *funcs;
-	size_t nr_funcs;
+	size_t nr_funcs, cap_funcs;
 	struct func_module *modules;
 	size_t nr_modules;
+	/* (module, entry offset) -> index + 1 in funcs, open addressing; 0: empty */
+	size_t *index;
+	size_t index_cap;
 };
 
 /* Resolves every spec against a running process (pid > 0) or the executable
