@@ -115,6 +115,16 @@ if command -v uftrace >/dev/null; then
 fi
 
 echo
+echo "Probe placement ($CALLS calls of mtj(), whose entry is mov; test; je)"
+interleaved base "$W mtj $CALLS" \
+	floor "$FLOOR func mtj $W mtj $CALLS" \
+	mtj "./rtrace $BUF -x mtj -e trace=none -o $TMP/m.txt -- $W mtj $CALLS" \
+	mtj_naive "env RTRACE_NAIVE_PROBES=1 ./rtrace $BUF -x mtj -e trace=none -o $TMP/mn.txt -- $W mtj $CALLS"
+base_rows "no-op uprobe+uretprobe on its first byte"
+row "rtrace -x mtj (probe moved to the je)" "${NS[mtj]}" "$base" "$fl"
+row "rtrace, probe on its first byte" "${NS[mtj_naive]}" "$base" "$fl"
+
+echo
 echo "Six integer arguments decoded from DWARF vs names only ($CALLS calls of work6())"
 base6=$(median_ns $W calls6 $CALLS)
 NS[fn6_none]=$(median_ns ./rtrace --args=none -x work6 -e trace=none -o $TMP/o6n.txt -- $W calls6 $CALLS)
@@ -165,4 +175,48 @@ echo "  rtrace -x 'libc:str*' -- /bin/true  ${ta} ms (${nf} functions attached a
 if command -v bpftrace >/dev/null; then
 	tb=$(t timeout 120 bpftrace -e 'uprobe:libc:str* {}' -c /bin/true)
 	echo "  bpftrace 'uprobe:libc:str*' -c /bin/true  ${tb} ms"
+fi
+nf=$(./rtrace -v -x 'libc:*' -e trace=none -o /dev/null -- /bin/true 2>&1 |
+	sed -n 's/^rtrace: \([0-9]*\) functions to trace$/\1/p')
+ta=$(for i in 1 2 3 4 5; do t ./rtrace -x 'libc:*' -e trace=none -o /dev/null -- /bin/true; done |
+	sort -n | sed -n 3p)
+echo "  rtrace -x 'libc:*' -- /bin/true    ${ta} ms (${nf} functions, median of 5)"
+
+echo
+echo "A real program: python3, a JSON round trip in a loop, with libc's mem*, str*, malloc, free"
+PYN=${PYN:-20000}
+PYW="import json, sys, time
+d = {'a': [1, 2, 3], 'b': 'x' * 50, 'c': {'d': 1.5, 'e': None}}
+n = int(sys.argv[1])
+t = time.perf_counter()
+for i in range(n):
+    json.loads(json.dumps(d))
+print('bench_work: %.1f ns/iter' % ((time.perf_counter() - t) * 1e9 / n), file=sys.stderr)"
+printf '%s\n' "$PYW" > $TMP/w.py
+PY="/usr/bin/python3 -S $TMP/w.py $PYN"
+LIBC="-x libc:mem* -x libc:str* -x libc:malloc -x libc:free"
+interleaved base "$PY" \
+	py_rt "./rtrace $BUF $LIBC -e trace=none -o $TMP/py.txt -- $PY" \
+	py_naive "env RTRACE_NAIVE_PROBES=1 ./rtrace $BUF $LIBC -e trace=none -o $TMP/pyn.txt -- $PY"
+pyrow() {	# pyrow LABEL NS
+	awk -v l="$1" -v ns="${2% lost}" -v b="${NS[base]}" 'BEGIN {
+		printf "  %-46s %10.1f us/iter  %6.2fx untraced\n", l, ns / 1000, ns / b }'
+}
+pyrow "untraced" "${NS[base]}"
+pyrow "rtrace (probes placed by decoding)" "${NS[py_rt]}"
+pyrow "rtrace, probes on first bytes" "${NS[py_naive]}"
+if command -v ltrace >/dev/null; then
+	NS[py_lt]=$(RUNS=1 median_ns ltrace -e 'mem*+str*+malloc+free' -o $TMP/lt.txt /usr/bin/python3 -S $TMP/w.py $((PYN / 20)))
+	pyrow "ltrace -e 'mem*+str*+malloc+free' (1 run, n/20)" "${NS[py_lt]}"
+fi
+if command -v bpftrace >/dev/null; then
+	# Entry probes on the same functions, when bpftrace can put them there at all.
+	out=$(timeout 300 bpftrace -q -e 'uprobe:libc:mem*,uprobe:libc:str*,uprobe:libc:malloc,uprobe:libc:free { @n = count(); }' \
+		-c "/usr/bin/python3 -S $TMP/w.py $((PYN / 20))" 2>&1)
+	ns=$(sed -n 's/.*bench_work: \([0-9.]*\) ns\/iter.*/\1/p' <<< "$out" | tail -1)
+	if [ -n "$ns" ]; then
+		pyrow "bpftrace uprobes, entries counted (1 run, n/20)" "$ns"
+	else
+		echo "  bpftrace uprobes on the same functions: no result ($(head -c 120 <<< "$out" | tr '\n' ' '))"
+	fi
 fi

@@ -2,6 +2,8 @@
 /* The `make bench` workload. Times its own loop and prints ns per iteration:
  *   bench_work calls N     N calls of work(), a small noinline function
  *   bench_work calls6 N    N calls of work6(), six integer arguments
+ *   bench_work mtj N       N calls of mtj(), whose entry is mov; test; je: a probe on its
+ *                          first byte is single-stepped, one moved to the je emulated
  *   bench_work syscalls N  N getppid syscalls */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,16 @@ __attribute__((noinline)) long work6(long a, long b, long c, long d, long e, lon
 	return v + b + c + d + e + f;
 }
 
+long mtj(long a, long b);
+
+asm(".text\n.globl mtj\n.type mtj,@function\nmtj:\n"
+    "	mov %rdi, %rax\n"
+    "	test %rsi, %rsi\n"
+    "	je 1f\n"
+    "	add %rsi, %rax\n"
+    "1:	ret\n"
+    ".size mtj, .-mtj\n");
+
 static double now_ns(void)
 {
 	struct timespec ts;
@@ -48,6 +60,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "calls6"))
 		for (i = 0; i < n; i++)
 			sum += work6(i, 1, 2, 3, 4, 5);
+	else if (!strcmp(argv[1], "mtj"))
+		for (i = 0; i < n; i++)
+			sum += mtj(i, i & 1);
 	else
 		for (i = 0; i < n; i++)
 			sum += syscall(SYS_getppid);
