@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* insnlab: does an instruction execute the same under a uprobe as without one?
  *
- *   insnlab [-v] [-f RFLAGS,...] [FILE]   lines "HEX [LABEL]" or "HEX<TAB>LABEL" (FILE or stdin)
- *   insnlab --forms NAME=LIB...           entry-instruction forms of libraries (forms.c)
+ *   insnlab [-v] [-f RFLAGS,...] [--model] [FILE]   lines "HEX [LABEL]" or "HEX<TAB>LABEL"
+ *   insnlab --forms [--entry-blocks] NAME=LIB...     instruction forms of libraries (forms.c)
  *
  * For each instruction: build a code blob around it (blob.c), run it twice unprobed per rflags
  * value (to find unstable state), twice with a uprobe on it (the second hit takes 6.18's
  * optimized path where there is one), and once more after the probe is gone. Prints
  * "LABEL HEX OUTCOME DETAIL", tab-separated; OUTCOME is same, differs, refused, skipped or
- * nondeterministic.
+ * nondeterministic. With --model, two more columns: what rtrace's model of the kernel
+ * (user/probesite.c) says of the instruction, and why ("-" when it gives no reason), so that
+ * the kernel can be the model's oracle (tests/integration/probesite-oracle.t).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -24,6 +26,7 @@
 #include <unistd.h>
 
 #include "insnlab.h"
+#include "probesite.h"
 
 #define ENOTSUPP 524	/* kernel-internal, what uprobes answer for an opcode they refuse */
 
@@ -313,18 +316,35 @@ static int parse_line(char *line, uint8_t *bytes, size_t *n, char **label)
 	return *n ? 0 : -EINVAL;
 }
 
+/* The --model columns: the class rtrace's model gives @bytes (NULL: none, bad hex), and why. */
+static void print_model(const uint8_t *bytes, size_t n)
+{
+	struct psite_insn pi;
+
+	if (!bytes) {
+		printf("\t-\t-");
+		return;
+	}
+	/* at INSN_OFF, where insnlab runs it: only branch texts depend on the address */
+	psite_classify(bytes, n, INSN_OFF, &pi);
+	printf("\t%s\t%s", psite_class_name(pi.cls), pi.why ? pi.why : "-");
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: insnlab [-v] [-f RFLAGS,...] [--without FEATURE,...] [FILE]\n"
-		"       insnlab --forms NAME=LIBRARY...\n"
+		"usage: insnlab [-v] [-f RFLAGS,...] [--without FEATURE,...] [--model] [FILE]\n"
+		"       insnlab --forms [--entry-blocks] NAME=LIBRARY...\n"
 		"Runs each x86-64 instruction (lines \"HEX [LABEL]\" or \"HEX<TAB>LABEL\")\n"
 		"with and without a uprobe on it; prints LABEL, HEX, OUTCOME (same, differs,\n"
 		"refused, skipped, nondeterministic) and DETAIL, tab-separated. Needs root.\n"
 		"  -f LIST         rflags values to run each one with (default 0x202,0x2d7)\n"
 		"  -v              show every run on stderr\n"
 		"  --without LIST  treat these CPU features (avx512f, avx, ...) as absent\n"
-		"  --forms         print the entry-instruction forms of libraries\n"
+		"  --model         add rtrace's model's class (emulated, single-stepped, refused,\n"
+		"                  unsafe) and its reason as columns 5 and 6\n"
+		"  --forms         print the entry-instruction forms of libraries; with\n"
+		"                  --entry-blocks, of every instruction of each entry block\n"
 		"Example: echo '62 a2 7d 28 7c ce vpbroadcastd' | insnlab\n");
 }
 
@@ -385,6 +405,7 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "without", required_argument, NULL, 'W' },
+		{ "model", no_argument, NULL, 'M' },
 		{},
 	};
 	static const char *const outcomes[] = {
@@ -398,6 +419,7 @@ int main(int argc, char **argv)
 	size_t cap = 0, n;
 	static struct site s;
 	FILE *in = stdin;
+	bool model = false;
 
 	if (argc > 1 && !strcmp(argv[1], "--forms"))
 		return forms_main(argc - 2, argv + 2);
@@ -414,6 +436,9 @@ int main(int argc, char **argv)
 			return 0;
 		case 'W':
 			cpu_without(optarg);
+			break;
+		case 'M':
+			model = true;
 			break;
 		default:
 			usage(stderr);
@@ -460,7 +485,10 @@ int main(int argc, char **argv)
 			if (err)
 				die("%s: %s", hex, strerror(-err));
 		}
-		printf("%s\t%s\t%s\t%s\n", label ? label : "-", hex, res.outcome, res.detail);
+		printf("%s\t%s\t%s\t%s", label ? label : "-", hex, res.outcome, res.detail);
+		if (model)
+			print_model(strcmp(hex, "-") ? s.bytes : NULL, n);
+		putchar('\n');
 		for (i = 0; i < 5; i++)
 			counts[i] += !strcmp(res.outcome, outcomes[i]);
 	}
