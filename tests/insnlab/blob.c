@@ -29,6 +29,8 @@
 #define RSP 4
 #define RCX 1
 #define RAX 0
+#define RSI 6
+#define RDI 7
 #define GUARD 0x10000
 
 /* Host side of a run: insnlab_enter saves what C needs and jumps to the blob; the blob's epilogue
@@ -402,6 +404,17 @@ static void set_inputs(struct site *s)
 	    in->mnemonic == ZYDIS_MNEMONIC_LOOPNE || in->mnemonic == ZYDIS_MNEMONIC_JRCXZ ||
 	    in->mnemonic == ZYDIS_MNEMONIC_JECXZ)
 		g[RCX] = 5;
+	/* repe cmps/scas go on while the elements are equal: give them 5 equal ones */
+	if ((in->attributes & ZYDIS_ATTRIB_HAS_REPE) &&
+	    in->meta.category == ZYDIS_CATEGORY_STRINGOP) {
+		if (in->mnemonic == ZYDIS_MNEMONIC_CMPSB || in->mnemonic == ZYDIS_MNEMONIC_CMPSW ||
+		    in->mnemonic == ZYDIS_MNEMONIC_CMPSD || in->mnemonic == ZYDIS_MNEMONIC_CMPSQ) {
+			g[RDI] = g[RSI];
+		} else {
+			g[RAX] = 0;
+			memset(s->buf_init + (g[RDI] - (uint64_t)s->buf), 0, 5 * 8);
+		}
+	}
 	/* system call -1: -ENOSYS and nothing else */
 	if (in->mnemonic == ZYDIS_MNEMONIC_SYSCALL)
 		g[RAX] = -1ull;
