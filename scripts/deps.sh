@@ -21,6 +21,11 @@ need=(
 	perl:/usr/bin/prove                 # TAP harness
 	strace:/usr/bin/strace              # oracle tests
 	python3:/usr/bin/python3            # JSON checks in integration tests
+	# probesite-oracle.t: the instruction forms of Debian's libc (with its local functions,
+	# from the debug symbols), libstdc++, libpython and libssl, run under a uprobe
+	libc6-dbg:/var/lib/dpkg/info/libc6-dbg:amd64.list
+	libpython3.11:/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0
+	libssl3:/usr/lib/x86_64-linux-gnu/libssl.so.3
 )
 [ "${RTRACE_BENCH_DEPS:-0}" = 1 ] && need+=(bpftrace:/usr/bin/bpftrace ltrace:/usr/bin/ltrace uftrace:/usr/bin/uftrace)
 

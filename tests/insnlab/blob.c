@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Code blobs and running them.
  *
- * A blob is a file mapped at B, with anonymous data right after the code (B + DATA_OFF):
+ * A blob is code at B (an anonymous copy for the unprobed runs, then the code file, which uprobes
+ * want, mapped in its place), with anonymous data right after the code (B + DATA_OFF):
  *   B+0          prologue: fxrstor, vector and mask registers, rflags (popfq on its own stack),
  *                rsp and the other 15 GPRs from the input block, then jmp to B+INSN_OFF
  *   B+INSN_OFF   the instruction under test; relative branches retargeted to the taken pad,
@@ -29,6 +30,8 @@
 #define RSP 4
 #define RCX 1
 #define RAX 0
+#define RSI 6
+#define RDI 7
 #define GUARD 0x10000
 
 /* Host side of a run: insnlab_enter saves what C needs and jumps to the blob; the blob's epilogue
@@ -301,7 +304,9 @@ static int place_insn(const struct site *s, uint8_t *code)
 	return 0;
 }
 
-/* Writes the blob's code file and maps it with the data pages after it. Returns 0 or -errno. */
+/* Writes the blob's code file, and maps a copy of the code (anonymous: no uprobe there) with the
+ * data pages after it; site_map_file() maps the file itself in its place. Returns 0 or -errno.
+ */
 static int map_blob(struct site *s, const uint8_t *code)
 {
 	char tmpl[] = "/tmp/insnlab-XXXXXX";
@@ -327,10 +332,15 @@ static int map_blob(struct site *s, const uint8_t *code)
 	area = mmap(NULL, MAP_SIZE + GUARD, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		    -1, 0);
 	if (area == MAP_FAILED ||
-	    mmap(area, CODE_SIZE, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, s->fd, 0) ==
-		    MAP_FAILED ||
+	    mmap(area, CODE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+		 -1, 0) == MAP_FAILED ||
 	    mmap(area + DATA_OFF, DATA_SIZE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
+		err = -errno;
+		goto fail;
+	}
+	memcpy(area, code, CODE_SIZE);
+	if (mprotect(area, CODE_SIZE, PROT_READ | PROT_EXEC)) {
 		err = -errno;
 		goto fail;
 	}
@@ -342,6 +352,15 @@ fail:
 	close(s->fd);
 	s->fd = -1;
 	return err;
+}
+
+int site_map_file(struct site *s)
+{
+	/* a uprobe registered on the file is installed now, if the kernel takes the instruction */
+	if (mmap(s->base, CODE_SIZE, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_FIXED, s->fd, 0) ==
+	    MAP_FAILED)
+		return -errno;
+	return 0;
 }
 
 uint64_t site_pad(const struct site *s, int path)
@@ -402,6 +421,17 @@ static void set_inputs(struct site *s)
 	    in->mnemonic == ZYDIS_MNEMONIC_LOOPNE || in->mnemonic == ZYDIS_MNEMONIC_JRCXZ ||
 	    in->mnemonic == ZYDIS_MNEMONIC_JECXZ)
 		g[RCX] = 5;
+	/* repe cmps/scas go on while the elements are equal: give them 5 equal ones */
+	if ((in->attributes & ZYDIS_ATTRIB_HAS_REPE) &&
+	    in->meta.category == ZYDIS_CATEGORY_STRINGOP) {
+		if (in->mnemonic == ZYDIS_MNEMONIC_CMPSB || in->mnemonic == ZYDIS_MNEMONIC_CMPSW ||
+		    in->mnemonic == ZYDIS_MNEMONIC_CMPSD || in->mnemonic == ZYDIS_MNEMONIC_CMPSQ) {
+			g[RDI] = g[RSI];
+		} else {
+			g[RAX] = 0;
+			memset(s->buf_init + (g[RDI] - (uint64_t)s->buf), 0, 5 * 8);
+		}
+	}
 	/* system call -1: -ENOSYS and nothing else */
 	if (in->mnemonic == ZYDIS_MNEMONIC_SYSCALL)
 		g[RAX] = -1ull;

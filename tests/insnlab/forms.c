@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* insnlab --forms NAME=LIBRARY...: the instructions at function entries, grouped by form.
+/* insnlab --forms [--entry-blocks] NAME=LIBRARY...: the instructions at function entries,
+ * grouped by form.
  *
  * For every function symbol (rtrace's own symbol reader: debug file's .symtab when there is one,
  * else .dynsym; one entry per address), the first instruction and, after an endbr64, the next.
+ * With --entry-blocks, every instruction of the function's straight-line entry instead: those a
+ * probe may be moved past or onto (user/probesite.c), up to and with the first branch, ret or
+ * syscall, at most ENTRY_BLOCK_MAX of them, within st_size.
  * A form is the mnemonic, the encoding, the prefixes that are not part of the opcode, and the
  * operand kinds (register class, memory size and base, immediate or relative width). Prints
- * "HEX<TAB>FORM<TAB>COUNT..." with the bytes of the first example seen, most common first.
+ * "HEX<TAB>FORM<TAB>COUNT..." with the bytes of the first example seen, most common first; a
+ * count is of functions (first instructions) or of instructions (entry blocks).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +23,8 @@
 #include "insnlab.h"
 
 #define MAX_LIBS 8
+/* probesite.c's MAX_SKIP instructions passed, and the one the probe lands on */
+#define ENTRY_BLOCK_MAX 17
 
 struct form {
 	char key[160];
@@ -134,10 +141,36 @@ void form_key(const ZydisDecodedInstruction *insn, const ZydisDecodedOperand *op
 			PUT("?");
 		}
 	}
+	/* the kernel tells nops apart by their bytes (x86_nops[], the nop5 it optimizes) */
+	if (insn->mnemonic == ZYDIS_MNEMONIC_NOP && insn->length > 1)
+		PUT(" len%u", insn->length);
 #undef PUT
 }
 
-static int add_site(const uint8_t *code, size_t avail, int lib, const ZydisDecoder *dec)
+/* Whether a probe can go no further than @in: it leaves the straight line (probesite.c's
+ * is_branch(), by the same Zydis categories). */
+static bool ends_block(const ZydisDecodedInstruction *in)
+{
+	switch (in->meta.category) {
+	case ZYDIS_CATEGORY_COND_BR:
+	case ZYDIS_CATEGORY_UNCOND_BR:
+	case ZYDIS_CATEGORY_CALL:
+	case ZYDIS_CATEGORY_RET:
+	case ZYDIS_CATEGORY_SYSCALL:
+	case ZYDIS_CATEGORY_SYSRET:
+	case ZYDIS_CATEGORY_INTERRUPT:
+	case ZYDIS_CATEGORY_SYSTEM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Counts the instruction at @code (@avail bytes readable) in its form. Sets *@len to its length
+ * (0: undecodable) and *@ends when a straight-line entry ends with it. Returns 0 or -ENOMEM.
+ */
+static int add_site(const uint8_t *code, size_t avail, int lib, const ZydisDecoder *dec,
+		    size_t *ilen, bool *ends)
 {
 	ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
 	ZydisDecodedInstruction insn;
@@ -145,9 +178,13 @@ static int add_site(const uint8_t *code, size_t avail, int lib, const ZydisDecod
 	size_t i, len;
 	struct form *f;
 
+	*ilen = 0;
+	*ends = true;
 	if (ZYAN_SUCCESS(ZydisDecoderDecodeFull(dec, code, avail, &insn, ops))) {
 		form_key(&insn, ops, key, sizeof(key));
 		len = insn.length;
+		*ilen = len;
+		*ends = ends_block(&insn);
 	} else {
 		snprintf(key, sizeof(key), "(undecodable)");
 		len = avail < 4 ? avail : 4;
@@ -189,15 +226,39 @@ static int cmp_form(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
-/* Adds the entry sites of one library. Returns 0 or -errno. */
-static int scan_lib(const char *name, const char *path, int lib, const ZydisDecoder *dec)
+/* Adds the instructions of @code's straight-line entry, @avail bytes of it. Sets *@n to how
+ * many. Returns 0 or -ENOMEM. */
+static int add_block(const uint8_t *code, size_t avail, int lib, const ZydisDecoder *dec,
+		     size_t *n)
+{
+	ZydisDecodedInstruction insn;
+	size_t off = 0, len;
+	bool ends = false;
+	int err = 0;
+
+	for (*n = 0; !err && !ends && *n < ENTRY_BLOCK_MAX && off < avail; (*n)++) {
+		/* past the first, what does not decode is not code (or is cut by st_size) */
+		if (*n && ZYAN_FAILED(ZydisDecoderDecodeInstruction(dec, NULL, code + off,
+								     avail - off, &insn)))
+			break;
+		err = add_site(code + off, avail - off, lib, dec, &len, &ends);
+		off += len;
+		ends |= !len;
+	}
+	return err;
+}
+
+/* Adds the entry sites of one library (@blocks: whole entry blocks). Returns 0 or -errno. */
+static int scan_lib(const char *name, const char *path, int lib, bool blocks,
+		    const ZydisDecoder *dec)
 {
 	struct elf_syms *syms = NULL;
 	struct elf_func *funcs = NULL;
-	uint8_t code[ZYDIS_MAX_INSTRUCTION_LENGTH + 4];
-	size_t i, nfuncs = 0, nendbr = 0;
+	uint8_t code[ENTRY_BLOCK_MAX * ZYDIS_MAX_INSTRUCTION_LENGTH];
+	size_t i, nfuncs = 0, nendbr = 0, ninsns = 0, n, len, want;
 	long long off;
 	ssize_t got;
+	bool ends;
 	int fd = -1, err;
 
 	err = elf_syms_load(path, &syms);
@@ -220,20 +281,30 @@ static int scan_lib(const char *name, const char *path, int lib, const ZydisDeco
 			continue;
 		nfuncs++;
 		off = f->offset;
-		got = pread(fd, code, sizeof(code), off);
+		/* blocks stay within st_size (0: not known, as for some assembly) */
+		want = blocks ? sizeof(code) : ZYDIS_MAX_INSTRUCTION_LENGTH + 4;
+		if (blocks && f->size && f->size < want)
+			want = f->size;
+		got = pread(fd, code, want, off);
 		if (got <= 0)
 			continue;
 		endbr = got >= 4 && !memcmp(code, "\xf3\x0f\x1e\xfa", 4);
-		err = add_site(code, got, lib, dec);
-		if (!err && endbr && got > 4) {
-			nendbr++;
-			err = add_site(code + 4, got - 4, lib, dec);
+		nendbr += endbr;
+		if (blocks) {
+			err = add_block(code, got, lib, dec, &n);
+			ninsns += n;
+		} else {
+			err = add_site(code, got, lib, dec, &len, &ends);
+			if (!err && endbr && got > 4)
+				err = add_site(code + 4, got - 4, lib, dec, &len, &ends);
 		}
 		if (err)
 			goto cleanup;
 	}
-	fprintf(stderr, "insnlab: %s: %zu functions (%zu with endbr64), symbols from %s\n", name,
-		nfuncs, nendbr, syms->from_debug_file ? syms->debug_path : path);
+	fprintf(stderr, "insnlab: %s: %zu functions (%zu with endbr64)", name, nfuncs, nendbr);
+	if (blocks)
+		fprintf(stderr, ", %zu instructions in their entry blocks", ninsns);
+	fprintf(stderr, ", symbols from %s\n", syms->from_debug_file ? syms->debug_path : path);
 cleanup:
 	free(funcs);
 	if (fd >= 0)
@@ -246,12 +317,20 @@ int forms_main(int argc, char **argv)
 {
 	const char *names[MAX_LIBS];
 	ZydisDecoder dec;
+	bool blocks = false;
 	char hex[64];
 	size_t i, j;
 	int lib, err;
 
+	if (argc > 0 && !strcmp(argv[0], "--entry-blocks")) {
+		blocks = true;
+		argc--;
+		argv++;
+	}
 	if (argc < 1 || argc > MAX_LIBS) {
-		fprintf(stderr, "usage: insnlab --forms NAME=LIBRARY... (up to %d)\n", MAX_LIBS);
+		fprintf(stderr,
+			"usage: insnlab --forms [--entry-blocks] NAME=LIBRARY... (up to %d)\n",
+			MAX_LIBS);
 		return 2;
 	}
 	ZydisDecoderInit(&dec, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
@@ -264,7 +343,7 @@ int forms_main(int argc, char **argv)
 		}
 		*eq = '\0';
 		names[lib] = argv[lib];
-		err = scan_lib(argv[lib], eq + 1, lib, &dec);
+		err = scan_lib(argv[lib], eq + 1, lib, blocks, &dec);
 		if (err) {
 			fprintf(stderr, "insnlab: %s: %s\n", eq + 1, strerror(-err));
 			return 1;

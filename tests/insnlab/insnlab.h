@@ -60,7 +60,7 @@ struct site {
 	size_t len;
 	ZydisDecodedInstruction insn;
 	ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
-	int fd;			/* the code file, already unlinked */
+	int fd;			/* the code file, already unlinked (mapped: site_map_file()) */
 	char path[64];		/* /proc/self/fd/N: the uprobe's path */
 	uint8_t *base;		/* the mapping */
 	uint8_t *buf;		/* scratch buffer (shared by all sites) */
@@ -130,6 +130,8 @@ void summarize(const struct site *s, const struct runs *R, struct result *res);
 int cpu_detect(struct cpu *cpu);
 const struct cpu *cpu_get(void);
 int site_build(struct site *s);
+/* Maps the code file over the blob's anonymous copy of it. Returns 0 or -errno. */
+int site_map_file(struct site *s);
 void site_destroy(struct site *s);
 int site_run(struct site *s, uint64_t rflags, struct snap *out);
 int signals_init(void);
