@@ -56,9 +56,24 @@ static bool mem_diff(const uint8_t *a, const uint8_t *b, size_t n, size_t *first
 	return true;
 }
 
+/* The red zone: the 128 bytes below %rsp, which the code of a function may use without moving
+ * %rsp. rtrace probes only where it is dead: at a function's entry (a caller's red zone does
+ * not survive its call) and past instructions that write no memory. There a probe may use it,
+ * as 6.18 does for a 5-byte nop (its call to the uprobe trampoline pushes there): in it, only
+ * the bytes the instruction itself writes (those run @a changed from the input) are compared;
+ * the others of @b are set back to the input's. */
+static void red_zone_as_input(const struct site *s, const uint8_t *abuf, uint8_t *bbuf)
+{
+	long long rsp = (long long)(s->in.gpr[4] - (uint64_t)s->buf), i;
+
+	for (i = rsp - 128; i < rsp; i++)
+		if (i >= 0 && i < BUF_SIZE && abuf[i] == s->buf_init[i])
+			bbuf[i] = s->buf_init[i];
+}
+
 /* Compares run @b (memory in @bbuf/@brip) with run @a; fields set in @mask are not compared. */
 void compare(const struct site *s, const struct snap *a, const struct snap *b,
-	     const uint8_t *abuf, const uint8_t *arip, const uint8_t *bbuf, const uint8_t *brip,
+	     const uint8_t *abuf, const uint8_t *arip, uint8_t *bbuf, const uint8_t *brip,
 	     const struct diff *mask, struct diff *d)
 {
 	static const struct { int field, off, len; } fx_fields[] = {
@@ -87,6 +102,9 @@ void compare(const struct site *s, const struct snap *a, const struct snap *b,
 	}
 	for (i = 0; cpu_get()->avx512 && i < 8; i++)
 		d->f[F_K + i] = a->r.k[i] != b->r.k[i];
+	/* a run compared with the reference: the red zone as an entry probe sees it */
+	if (bbuf == s->buf && abuf != s->buf_init)
+		red_zone_as_input(s, abuf, bbuf);
 	if (mem_diff(abuf, bbuf, BUF_SIZE, &first, &last)) {
 		d->f[F_MEM] = true;
 		name_mem(s, first, last, false, d->mem, sizeof(d->mem));

@@ -121,7 +121,7 @@ struct result {
  * else the probed runs in time order; "after removal" for the unprobed run after the probe.
  *//* compare.c */
 void compare(const struct site *s, const struct snap *a, const struct snap *b,
-	     const uint8_t *abuf, const uint8_t *arip, const uint8_t *bbuf, const uint8_t *brip,
+	     const uint8_t *abuf, const uint8_t *arip, uint8_t *bbuf, const uint8_t *brip,
 	     const struct diff *mask, struct diff *d);
 void widen_unstable(const struct site *s, struct diff *u);
 void summarize(const struct site *s, const struct runs *R, struct result *res);
