@@ -998,34 +998,75 @@ static void close_parallel(const int *fds, size_t n)
 	free(threads);
 }
 
+/* Links of a process gone, detached away from the event loop: the kernel takes ~30 ms per
+ * uprobe_multi link and ~0.1 s per perf-event one, while the ring buffer fills. */
+struct detach_job {
+	int *fds;
+	size_t nr_fds;
+	struct bpf_link **links;
+	size_t nr_links;
+};
+
+static void *detach_worker(void *arg)
+{
+	struct detach_job *job = arg;
+	size_t i;
+
+	close_parallel(job->fds, job->nr_fds);
+	for (i = 0; i < job->nr_links; i++)
+		bpf_link__destroy(job->links[i]);
+	free(job->fds);
+	free(job->links);
+	free(job);
+	return NULL;
+}
+
 void tracer_detach_pid(struct tracer *tr, pid_t pid)
 {
-	size_t i, k, nr = 0;
-	int *fds;
+	struct detach_job *job;
+	pthread_t *grown;
+	size_t i, k;
 
 	if (pid <= 0)
 		return;
-	fds = calloc(tr->nr_multi_fds ?: 1, sizeof(*fds));
+	job = calloc(1, sizeof(*job));
+	if (job) {
+		job->fds = calloc(tr->nr_multi_fds ?: 1, sizeof(*job->fds));
+		job->links = calloc(tr->nr_links ?: 1, sizeof(*job->links));
+	}
+	if (!job || !job->fds || !job->links) {
+		if (job) {
+			free(job->fds);
+			free(job->links);
+			free(job);
+		}
+		return;		/* they go at the end, with the others */
+	}
 	for (i = k = 0; i < tr->nr_multi_fds; i++) {
-		if (tr->multi_pids[i] == pid && fds) {
-			fds[nr++] = tr->multi_fds[i];
+		if (tr->multi_pids[i] == pid) {
+			job->fds[job->nr_fds++] = tr->multi_fds[i];
 			continue;
 		}
 		tr->multi_pids[k] = tr->multi_pids[i];
 		tr->multi_fds[k++] = tr->multi_fds[i];
 	}
 	tr->nr_multi_fds = k;
-	close_parallel(fds, nr);
-	free(fds);
 	for (i = k = 0; i < tr->nr_links; i++) {
 		if (tr->link_pids[i] == pid) {
-			bpf_link__destroy(tr->links[i]);
+			job->links[job->nr_links++] = tr->links[i];
 			continue;
 		}
 		tr->link_pids[k] = tr->link_pids[i];
 		tr->links[k++] = tr->links[i];
 	}
 	tr->nr_links = k;
+	grown = realloc(tr->detachers, (tr->nr_detachers + 1) * sizeof(*grown));
+	if (grown)
+		tr->detachers = grown;
+	if (!grown || pthread_create(&tr->detachers[tr->nr_detachers], NULL, detach_worker, job))
+		detach_worker(job);
+	else
+		tr->nr_detachers++;
 }
 
 void tracer_detach(struct tracer *tr)
@@ -1034,6 +1075,11 @@ void tracer_detach(struct tracer *tr)
 	struct timespec t0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < tr->nr_detachers; i++)
+		pthread_join(tr->detachers[i], NULL);
+	free(tr->detachers);
+	tr->detachers = NULL;
+	tr->nr_detachers = 0;
 	close_parallel(tr->multi_fds, tr->nr_multi_fds);
 	free(tr->multi_fds);
 	free(tr->multi_pids);

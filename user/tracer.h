@@ -3,6 +3,7 @@
 #ifndef RTRACE_TRACER_H
 #define RTRACE_TRACER_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -26,6 +27,8 @@ struct tracer {
 	pid_t *multi_pids;
 	size_t nr_multi_fds;
 	pid_t attach_pid;	/* the process the links being made are for */
+	pthread_t *detachers;	/* detaching the links of processes gone */
+	size_t nr_detachers;
 	bool attach_throws;	/* ... and whether it can throw C++ exceptions */
 	bool perf_warned;	/* said how slow perf-event links are to detach */
 	bool use_multi;		/* func_entry/return loaded for uprobe_multi links */

@@ -30,10 +30,10 @@ SH
 bash "$SCRATCH/sh.sh" > "$SCRATCH/sh.plain" 2>&1
 plain=$?
 for mode in "" -f; do
-	"$RTRACE" $mode -e trace=none -x 'libc:*' -o "$SCRATCH/sh.trace" -- bash "$SCRATCH/sh.sh" \
+	"$RTRACE" $mode -e trace=none -x "$LIBC_ALL" -o "$SCRATCH/sh.trace" -- bash "$SCRATCH/sh.sh" \
 		> "$SCRATCH/sh.out" 2> "$SCRATCH/sh.err"
-	is "$?" "$plain" "bash under -x 'libc:*' $mode: the same status ($plain)"
-	is "$(cat "$SCRATCH/sh.out")" "$(cat "$SCRATCH/sh.plain")" "bash under -x 'libc:*' $mode: the same output"
+	is "$?" "$plain" "bash under -x '$LIBC_ALL' $mode: the same status ($plain)"
+	is "$(cat "$SCRATCH/sh.out")" "$(cat "$SCRATCH/sh.plain")" "bash under -x '$LIBC_ALL' $mode: the same output"
 done
 
 # -f puts its probes in every process: programs rtrace does not trace run on meanwhile.
@@ -50,11 +50,11 @@ expected=$(bash "$SCRATCH/work.sh")
 bash "$SCRATCH/work.sh" > "$SCRATCH/work.out" 2>&1 &
 w=$!
 # traced meanwhile, as long as the workload runs: shells and python
-"$RTRACE" -f -e trace=none -x 'libc:*' -o /dev/null -- bash -c \
+"$RTRACE" -f -e trace=none -x "$LIBC_ALL" -o /dev/null -- bash -c \
 	"while kill -0 $w 2> /dev/null; do bash '$SCRATCH/sh.sh'; /usr/bin/python3 -S -c 'import os; os.system(\"true\")'; done" \
 	> /dev/null 2>&1
 wait "$w"
-is "$?" 0 "an untraced workload beside -f -x 'libc:*': exits 0"
-is "$(cat "$SCRATCH/work.out")" "$expected" "an untraced workload beside -f -x 'libc:*': the same result"
+is "$?" 0 "an untraced workload beside -f -x '$LIBC_ALL': exits 0"
+is "$(cat "$SCRATCH/work.out")" "$expected" "an untraced workload beside -f -x '$LIBC_ALL': the same result"
 is "$(links_left)" 0 "no link left behind"
 done_testing

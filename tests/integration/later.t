@@ -64,9 +64,9 @@ is "$?" 0 "a script that execs python: exits 0"
 is "$(cat "$SCRATCH/py.err")" "" "a script that execs python: no error"
 like "$(grep 'getpid()' "$SCRATCH/py" | tail -1)" "^getpid\(\) = $(cat "$SCRATCH/py.out") <" \
      "a script that execs python: python's getpid traced, returning the pid it printed"
-PATH="$SCRATCH/shims:$PATH" "$RTRACE" -e trace=none -x 'libc:*' -o /dev/null \
+PATH="$SCRATCH/shims:$PATH" "$RTRACE" -e trace=none -x "$LIBC_ALL" -o /dev/null \
 	-- python3 -S -c 'print(6 * 7)' > "$SCRATCH/py2.out" 2> /dev/null
-is "$?:$(cat "$SCRATCH/py2.out")" "0:42" "a script that execs python, -x 'libc:*': runs as untraced"
+is "$?:$(cat "$SCRATCH/py2.out")" "0:42" "a script that execs python, -x '$LIBC_ALL': runs as untraced"
 
 # ticks_of PID NAME: rtrace -p PID -x tick for half a second; checks it exits 0 and traced
 # at least 10 calls, then ends the process.

@@ -92,6 +92,18 @@ wait_comm() {
 	return 1
 }
 
+# Every function of libc, where the kernel has uprobe_multi links (one per module). Without
+# them each probe is a perf-event link that takes ~0.1 s to detach (minutes for libc's 3,700
+# functions, and an fd each): there, the functions that return twice or read their return
+# address (what -x 'libc:*' must survive) and the str* family.
+if [ -n "${LIBC_ALL:-}" ]; then
+	:
+elif "$RTRACE" --version 2> /dev/null | grep -q '^uprobe_multi_pid: yes'; then
+	LIBC_ALL='libc:*'
+else
+	LIBC_ALL='libc:*jmp*'
+fi
+
 # No rtrace probe or link may outlive rtrace.
 links_left() {
 	bpftool link show 2>/dev/null | grep -c -E 'func_entry|func_return|sys_enter|sys_exit|sched_(fork|exec|exit)' || true
