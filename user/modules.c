@@ -910,19 +910,21 @@ void module_list_free(char **paths, size_t n)
 
 /* One file mapped executable by a process. */
 struct mapping {
-	char *path;
+	char *path;	/* where to open it: for a deleted file, /proc/PID/map_files/START-END */
+	char *name;	/* the file's own path, " (deleted)" cut off */
 };
 
-/* Read the distinct files that @pid maps executable (not deleted ones), in address order. Returns
+/* Read the distinct files that @pid maps executable, in address order. Returns
  * 0 or -errno.
  */
 static int read_maps(int pid, struct mapping **out, size_t *nr)
 {
 	char fname[64], *line = NULL;
 	struct mapping *maps = NULL, *tmp;
-	size_t linecap = 0, n = 0, cap = 0, i;
+	size_t linecap = 0, n = 0, cap = 0, i, path_len;
 	struct proc_map m;
 	const char *path;
+	bool deleted;
 	FILE *f;
 	int err = 0;
 
@@ -934,13 +936,19 @@ static int read_maps(int pid, struct mapping **out, size_t *nr)
 		if (!proc_map_parse(line, &m))
 			continue;
 		path = m.path;
-		/* "[heap]", anonymous memory, files replaced since they were mapped */
-		if (path[0] != '/' || ends_with(path, DELETED_SUFFIX))
+		/* "[heap]", anonymous memory */
+		if (path[0] != '/')
 			continue;
 		/* only code can be probed: data files (locale-archive, fonts) are no modules */
 		if (m.perms[2] != 'x')
 			continue;
-		for (i = 0; i < n && strcmp(maps[i].path, path); i++)
+		deleted = ends_with(path, DELETED_SUFFIX);
+		if (deleted)
+			path_len = strlen(path) - strlen(DELETED_SUFFIX);
+		else
+			path_len = strlen(path);
+		for (i = 0; i < n && (strlen(maps[i].name) != path_len ||
+				      strncmp(maps[i].name, path, path_len)); i++)
 			;
 		if (i < n)
 			continue;
@@ -953,8 +961,17 @@ static int read_maps(int pid, struct mapping **out, size_t *nr)
 			}
 			maps = tmp;
 		}
-		maps[n].path = strdup(path);
-		if (!maps[n].path) {
+		/* Deleted or replaced on disk since (a library upgraded under a running
+		 * service): still there behind map_files. */
+		maps[n].name = strndup(path, path_len);
+		if (deleted && asprintf(&maps[n].path, "/proc/%d/map_files/%llx-%llx", pid,
+					m.start, m.end) < 0)
+			maps[n].path = NULL;
+		else if (!deleted)
+			maps[n].path = strdup(path);
+		if (!maps[n].path || !maps[n].name) {
+			free(maps[n].path);
+			free(maps[n].name);
 			err = -ENOMEM;
 			goto cleanup;
 		}
@@ -965,8 +982,10 @@ static int read_maps(int pid, struct mapping **out, size_t *nr)
 	maps = NULL;
 	n = 0;
 cleanup:
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(maps[i].path);
+		free(maps[i].name);
+	}
 	free(maps);
 	free(line);
 	fclose(f);
@@ -977,8 +996,10 @@ static void free_maps(struct mapping *maps, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(maps[i].path);
+		free(maps[i].name);
+	}
 	free(maps);
 }
 
@@ -1044,7 +1065,7 @@ char *module_resolve_pid(int pid, const char *module)
 		if (err)
 			goto cleanup;
 		for (i = 0; i < n && !ret; i++) {
-			if (strcmp(maps[i].path, module) &&
+			if (strcmp(maps[i].name, module) &&
 			    (stat_in(pid, maps[i].path, &st) || st.st_dev != want.st_dev ||
 			     st.st_ino != want.st_ino))
 				continue;
@@ -1055,7 +1076,7 @@ char *module_resolve_pid(int pid, const char *module)
 	} else {
 		for (pass = 0; pass < 2 && !ret; pass++) {
 			for (i = 0; i < n && !ret; i++) {
-				const char *base = base_name(maps[i].path);
+				const char *base = base_name(maps[i].name);
 
 				if (pass == 0 ? strcmp(module, base)
 					      : !module_name_matches(module, base))

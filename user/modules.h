@@ -19,10 +19,12 @@ int spec_split(const char *spec, char **module, char **glob);
 bool module_name_matches(const char *name, const char *base);
 
 /* Resolve MODULE for running process @pid from /proc/PID/maps: NULL or "" is the main executable
- * (/proc/PID/exe; that link itself, "/proc/PID/exe", when the file was deleted), a path (it has a '/') is the mapped file that is the same file, a name matches
- * mapped files by basename (module_name_matches(), an exact basename first). Deleted mappings never
- * match. Returns the path as the target sees it, in its mount namespace (open it through
- * /proc/PID/root), malloc'd; or NULL with errno (ENOENT: nothing matches; or from reading /proc).
+ * (/proc/PID/exe; that link itself, "/proc/PID/exe", when the file was deleted), a path (it has a
+ * '/') is the mapped file that is the same file, a name matches mapped files by basename
+ * (module_name_matches(), an exact basename first). A file deleted or replaced since it was
+ * mapped resolves to /proc/PID/map_files/START-END, where it still is. Returns the path as the
+ * target sees it, in its mount namespace (open it through /proc/PID/root; a /proc path as it
+ * is), malloc'd; or NULL with errno (ENOENT: nothing matches; or from reading /proc).
  */
 char *module_resolve_pid(int pid, const char *module);
 
@@ -42,7 +44,8 @@ char *module_resolve_exe(const char *exe_path, const char *module);
 int module_list_exe(const char *exe_path, char ***paths, size_t *n);
 
 /* List the file-backed executable mappings of running process @pid (main executable first, then
- * in address order), each path once, as the target sees it; deleted files are left out. Returns
+ * in address order), each path once, as the target sees it (a deleted file by its map_files
+ * link). Returns
  * 0 with *paths and *n, or -errno.
  */
 int module_list_pid(int pid, char ***paths, size_t *n);

@@ -93,6 +93,20 @@ wait_comm "$pid" loopdel
 rm "$SCRATCH/loopdel"
 ticks_of "$pid" "a deleted binary"
 
+# A library deleted while a process has it loaded (upgraded under a running service):
+# traced through /proc/PID/map_files.
+cp "$LIB" "$SCRATCH/libplug.so"
+"$D" "$SCRATCH/libplug.so" 0 1500 > "$SCRATCH/dl5.out" &
+pid=$!
+wait_comm "$pid" dlopener
+sleep 0.2
+rm "$SCRATCH/libplug.so"
+"$RTRACE" -e trace=none -x 'libplug:plug_*' -p "$pid" -o "$SCRATCH/dl5" 2> "$SCRATCH/dl5.err"
+is "$?" 0 "a deleted library: exits 0 with the process"
+is "$(cat "$SCRATCH/dl5.err")" "" "a deleted library: found, nothing said"
+is "$(plug_x "$SCRATCH/dl5")" "1 2 3 " "a deleted library: its function traced"
+wait "$pid"
+
 # A program in its own mount namespace, its file only there.
 if unshare -m true 2> /dev/null; then
 	unshare -m --propagation private sh -c "mount -t tmpfs none /mnt && cp '$TARGETS/loop' /mnt/nsloop && exec /mnt/nsloop" &
