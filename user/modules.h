@@ -45,8 +45,7 @@ int module_list_exe(const char *exe_path, char ***paths, size_t *n);
 
 /* List the file-backed executable mappings of running process @pid (main executable first, then
  * in address order), each path once, as the target sees it (a deleted file by its map_files
- * link). Returns
- * 0 with *paths and *n, or -errno.
+ * link). Returns 0 with *paths and *n, or -errno.
  */
 int module_list_pid(int pid, char ***paths, size_t *n);
 
