@@ -18,7 +18,9 @@ static const char *returns_how(const struct func_desc *f)
 {
 	if (f->refused)
 		return "-";
-	return f->no_return ? "none" : "uretprobe";
+	if (f->no_return)
+		return "none";
+	return f->go.is_go ? "RET sites" : "uretprobe";
 }
 
 /* What happened to the probe, in words: `emulated (push)`, `moved from +0 past 1
@@ -36,6 +38,10 @@ static void print_site(FILE *out, const struct func_desc *f)
 		fprintf(out, "refused: `%s` (%s) is %s: %s; cannot move past %s", ps->first.text,
 			ps->first.encoding, psite_class_name(ps->first.cls), ps->first.why,
 			psite_stop(ps, stop, sizeof(stop)));
+		return;
+	}
+	if (f->go.is_go) {
+		go_print_site(out, ps, &f->go, f->addr);
 		return;
 	}
 	fputs(psite_class_name(ps->at.cls), out);
@@ -72,7 +78,7 @@ void funcs_list(FILE *out, const struct func_table *ft)
 		fprintf(out, "%-*s  %-*s  %#-12llx  %#-10llx  %-12s  %-9s  %-5s  %s  ", wmod,
 			base_name(f->module), wfn, f->name, (unsigned long long)f->addr,
 			(unsigned long long)f->entry_offset, probe, returns_how(f),
-			f->proto ? "yes" : "no", f->refused ? "-" : f->site.at.text);
+			f->proto || f->go_proto ? "yes" : "no", f->refused ? "-" : f->site.at.text);
 		print_site(out, f);
 		fputc('\n', out);
 	}

@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "funcs.h"
+#include "go_attach.h"
 #include "kernel_features.h"
 #include "log.h"
 #include "output.h"
@@ -196,6 +197,8 @@ int tracer_load(struct tracer *tr, const struct env *env)
 	}
 	set_capture_masks(tr);
 	err = bpf_map__set_max_entries(tr->skel->maps.func_specs, nr_func_specs(tr) ?: 1);
+	if (!err)
+		err = go_prepare(tr, tr->use_multi);
 	if (err)
 		goto fail;
 	err = rtrace_bpf__load(tr->skel);
@@ -218,6 +221,8 @@ int tracer_load(struct tracer *tr, const struct env *env)
 	err = load_capture_specs(tr);
 	if (!err)
 		err = load_func_specs(tr);
+	if (!err)
+		err = go_load_specs(tr);
 	if (err)
 		goto fail;
 	return 0;
@@ -359,7 +364,7 @@ static int attach_perf(struct tracer *tr, const struct func_table *ft, pid_t pid
 		const struct func_desc *f = &ft->funcs[i];
 		const char *path = module_open_path(ft, f->module);
 
-		if (f->refused)
+		if (f->refused || f->go.is_go)	/* Go code: go_attach() */
 			continue;
 		nr_tried++;
 		opts.bpf_cookie = func_cookie(ft, i);
@@ -579,7 +584,7 @@ static int attach_multi(struct tracer *tr, const struct func_table *ft, pid_t pi
 	}
 	/* Functions with no safe probe site were said so when resolved. */
 	for (i = 0; i < ft->nr_funcs; i++)
-		done[i] = ft->funcs[i].refused;
+		done[i] = ft->funcs[i].refused || ft->funcs[i].go.is_go;
 	for (i = 0; i < ft->nr_funcs && !err; i++)
 		if (!done[i])
 			err = attach_module(tr, ft, i, done, pid_filter < 0 ? 0 : pid_filter,
@@ -607,6 +612,8 @@ int tracer_attach_funcs(struct tracer *tr, const struct func_table *ft, pid_t pi
 		err = attach_multi(tr, ft, pid_filter, &nr_unprobed);
 	else
 		err = attach_perf(tr, ft, pid_filter);
+	if (!err)
+		err = go_attach(tr, ft, pid_filter);
 	if (!err)
 		vlog("%zu functions attached with %s in %.1f ms", ft->nr_funcs - nr_unprobed,
 		     tr->use_multi ? "uprobe_multi links" : "perf-event uprobe links",
