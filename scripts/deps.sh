@@ -21,6 +21,7 @@ need=(
 	perl:/usr/bin/prove                 # TAP harness
 	strace:/usr/bin/strace              # oracle tests
 	python3:/usr/bin/python3            # JSON checks in integration tests
+	golang-go:/usr/bin/go               # the Go test target (tests/targets/go)
 )
 [ "${RTRACE_BENCH_DEPS:-0}" = 1 ] && need+=(bpftrace:/usr/bin/bpftrace ltrace:/usr/bin/ltrace uftrace:/usr/bin/uftrace)
 
