@@ -294,13 +294,12 @@ void go_print_site(FILE *out, const struct psite *site, const struct go_sites *g
 	size_t i;
 
 	if (gs->has_check && gs->on_branch)
-		fprintf(out, "%s (%s), on the stack check's branch after `%s`: counted when it "
-			"falls through, not when morestack restarts the function",
-			psite_class_name(site->at.cls), site->at.why, gs->prologue.check);
+		fprintf(out, "%s (%s), after the stack check `%s`: on its jbe, counted when it "
+			"falls through, not at morestack's restart", psite_class_name(site->at.cls),
+			site->at.why, gs->prologue.check);
 	else if (gs->has_check)
-		fprintf(out, "%s (%s), after the stack check `%s`: once per call, morestack's "
-			"restart included", psite_class_name(site->at.cls), site->at.why,
-			gs->prologue.check);
+		fprintf(out, "%s (%s), after the stack check `%s; jbe`: once per call",
+			psite_class_name(site->at.cls), site->at.why, gs->prologue.check);
 	else
 		fprintf(out, "%s%s%s%s, no stack check", psite_class_name(site->at.cls),
 			site->at.why ? " (" : "", site->at.why ? site->at.why : "",
