@@ -278,6 +278,10 @@ int go_choose(const struct psite_func *f, bool go_code, struct psite *site, stru
 		go_sites_free(gs);
 		return err;
 	}
+	/* For comparisons (scripts/go-bench.sh): what entries alone cost. */
+	if (!gs->no_ret && getenv("RTRACE_GO_ENTRIES_ONLY") &&
+	    strcmp(getenv("RTRACE_GO_ENTRIES_ONLY"), "0"))
+		gs->no_ret = "RTRACE_GO_ENTRIES_ONLY is set";
 	return 1;
 }
 

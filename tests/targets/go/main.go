@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -135,8 +136,36 @@ func quitter(done chan<- int) int {
 	return 0
 }
 
+// For scripts/go-bench.sh: work has a stack check (it calls), leaf has none.
+//
+//go:noinline
+func work(x int) int {
+	return leaf(x) + 1
+}
+
+//go:noinline
+func leaf(x int) int {
+	return x * 3
+}
+
+// bench N: calls work N times, prints the nanoseconds per call.
+func bench(n int) {
+	t := 0
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		t += work(i)
+	}
+	el := time.Since(start)
+	fmt.Printf("%.1f ns/call (sum %d)\n", float64(el.Nanoseconds())/float64(n), t)
+}
+
 func main() {
 	rounds := 1
+	if len(os.Args) > 2 && os.Args[1] == "bench" {
+		n, _ := strconv.Atoi(os.Args[2])
+		bench(n)
+		return
+	}
 	if len(os.Args) > 1 {
 		rounds, _ = strconv.Atoi(os.Args[1])
 	}
