@@ -327,6 +327,22 @@ unsigned int go_proto_arg_regs(const struct go_proto *p)
 	return mask;
 }
 
+unsigned int go_proto_nr_params(const struct go_proto *p)
+{
+	return p ? p->nr_params : 0;
+}
+
+int go_proto_param(const struct go_proto *p, unsigned int i, const char **name, bool *result,
+		   const struct go_leaf **leaves)
+{
+	const struct go_param *pa = &p->params[i];
+
+	*name = pa->name;
+	*result = pa->result;
+	*leaves = pa->leaves;
+	return pa->on_stack ? -1 : pa->nr_leaves;
+}
+
 bool go_proto_has_results(const struct go_proto *p)
 {
 	return p && p->nr_results;

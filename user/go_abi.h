@@ -68,6 +68,12 @@ bool go_format_results(FILE *out, const struct go_proto *p, const struct go_valu
 /* -v: `main.add(int a@rax, int b@rbx) -> (int ~r0@rax)`. */
 void go_proto_describe(FILE *out, const struct go_proto *p);
 
+/* Its parameters, results included (tests): how many, and the @i-th's name, whether it is a
+ * result, and its leaves. Returns the number of leaves, -1 for a value on the stack. */
+unsigned int go_proto_nr_params(const struct go_proto *p);
+int go_proto_param(const struct go_proto *p, unsigned int i, const char **name, bool *result,
+		   const struct go_leaf **leaves);
+
 /* Where runtime.g keeps stack.hi, from DWARF (8 when DWARF does not say). */
 unsigned int go_stack_hi_offset(struct dwarf_module *m);
 

@@ -11,7 +11,7 @@ if [ ! -x "$GOT" ]; then
 	exit 0
 fi
 FUNCS=(-x 'main.[a-z]*')
-NAMES="add fib grow greet stats divmod scale mean thrower catcher worker quitter"
+NAMES="add fib grow greet stats divmod scale mean thrower catcher worker quitter many mix"
 
 # The program's own count of each function's calls: "calls add=1 fib=8357 ...".
 own_counts() {
@@ -61,6 +61,8 @@ for want in 'main.add(a=3, b=4) = 7' \
 	    'main.divmod(a=17, b=5) = (3, 2, nil)' \
 	    'main.scale(xs=[]int{1, 2, 3}, k=10) = []int{10, 20, 30}' \
 	    'main.mean(xs=[]float64{1.5, 2.5}) = <float64: n/a>' \
+	    'main.many(a=1, b=2, c=3, d=4, e=5, f=6, g=7, h=8, i=9, j=10) = 55' \
+	    'main.mix(tag=7, p={x=2, y=3}, w=<float64: n/a>, name="pt", ok=true, e=nil) = ("pt:7", 6)' \
 	    'main.worker(id=2, n=15) {' \
 	    '} main.worker = 612'; do
 	grep -qxF -- "  $want" <<< "$txt" || grep -qxF -- "    $want" <<< "$txt"

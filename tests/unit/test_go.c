@@ -3,7 +3,10 @@
  * (user/gosites.c, forms as Go 1.19 and 1.21+ emit them), and Go's register ABI assignment on
  * hand-built types (user/go_abi.c), checked against go.dev/s/regabi's rules. */
 #include <string.h>
+#include <unistd.h>
+#include <dwarf.h>
 #include "dwarf_priv.h"
+#include "elf_syms.h"
 #include "go_abi.h"
 #include "gosites.h"
 #include "tap.h"
@@ -257,11 +260,102 @@ static void test_assign(void)
 	CHECK_INT(go_abi_assign(&t_int, &ni, &nf, lv), -1, "the tenth int: the stack");
 }
 
+/* DWARF register numbers of Go's integer argument registers, rax..r11. */
+static const int dwarf_int_reg[GO_NR_INT_REGS] = { 0, 3, 2, 5, 4, 8, 9, 10, 11 };
+
+/* Whether the compiler's own DW_AT_location of parameter @name of @fn at its entry agrees with
+ * @leaves: a register per piece, in order (pieces it left empty are not compared). */
+static bool location_agrees(Dwarf_Die *fn, unsigned long long pc, const char *name,
+			    const struct go_leaf *leaves, int n)
+{
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t len, i;
+	Dwarf_Die c;
+	int k = 0, reg = -1;
+
+	if (dwarf_child(fn, &c) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&c) == DW_TAG_formal_parameter && dwarf_diename(&c) &&
+		    !strcmp(dwarf_diename(&c), name))
+			break;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	if (!dwarf_attr(&c, DW_AT_location, &a) ||
+	    dwarf_getlocation_addr(&a, pc, &ops, &len, 1) != 1)
+		return true;	/* no location at entry: nothing to compare */
+	for (i = 0; i < len; i++) {
+		if (ops[i].atom >= DW_OP_reg0 && ops[i].atom <= DW_OP_reg31) {
+			reg = ops[i].atom - DW_OP_reg0;
+			continue;
+		}
+		if (ops[i].atom != DW_OP_piece)
+			return false;
+		if (k >= n)
+			return false;
+		if (reg >= 0 && reg != (leaves[k].fp ? 17 + leaves[k].reg :
+					       dwarf_int_reg[leaves[k].reg]))
+			return false;
+		k++;
+		reg = -1;
+	}
+	/* a single register, no pieces */
+	if (!k && reg >= 0)
+		return n == 1 && reg == (leaves[0].fp ? 17 + leaves[0].reg :
+					 dwarf_int_reg[leaves[0].reg]);
+	return k == n;
+}
+
+/* Every main.* function of the Go test target: our placement of each argument in registers
+ * is where Go's own DWARF says it is at the entry. */
+static void test_against_dwarf(void)
+{
+	const char *path = "build/targets/gotarget";
+	struct dwarf_module *m = NULL;
+	struct elf_syms *syms = NULL;
+	unsigned int checked = 0, bad = 0, k;
+	size_t f;
+
+	if (access(path, R_OK) || elf_syms_load(path, &syms) || !(m = dwarf_module_open(path, NULL))) {
+		tap_skip("placements agree with Go's DWARF", "no Go test target built");
+		elf_syms_free(syms);
+		return;
+	}
+	for (f = 0; f < syms->nr_funcs; f++) {
+		const struct elf_func *ef = &syms->funcs[f];
+		const struct go_proto *p;
+		Dwarf_Die fn;
+
+		if (strncmp(ef->name, "main.", 5) || !(p = go_proto_find(m, ef->name, ef->addr)) ||
+		    !dwarf_fn_die(m, ef->name, ef->addr, &fn))
+			continue;
+		for (k = 0; k < go_proto_nr_params(p); k++) {
+			const struct go_leaf *lv;
+			const char *name;
+			bool result;
+			int n = go_proto_param(p, k, &name, &result, &lv);
+
+			if (result || n <= 0)
+				continue;
+			checked++;
+			if (!location_agrees(&fn, ef->addr, name, lv, n)) {
+				printf("# %s: %s is not where DWARF says\n", ef->name, name);
+				bad++;
+			}
+		}
+	}
+	CHECK(checked >= 15, "Go target: %u register arguments of main.* compared", checked);
+	CHECK_INT(bad, 0, "every one where Go's DWARF says it is at the entry");
+	dwarf_module_close(m);
+	elf_syms_free(syms);
+}
+
 int main(void)
 {
 	printf("TAP version 13\n");
 	test_prologues();
 	test_not_go();
 	test_assign();
+	test_against_dwarf();
 	return tap_done();
 }

@@ -19,7 +19,8 @@ import (
 )
 
 var calls struct {
-	add, fib, grow, greet, stats, divmod, scale, mean, thrower, catcher, worker, quitter int64
+	add, fib, grow, greet, stats, divmod, scale, mean, thrower, catcher, worker, quitter,
+	many, mix int64
 }
 
 //go:noinline
@@ -98,6 +99,29 @@ func mean(xs []float64) float64 {
 		t += x
 	}
 	return t / float64(len(xs))
+}
+
+// many takes ten ints: nine in registers, the tenth on the stack.
+//
+//go:noinline
+func many(a, b, c, d, e, f, g, h, i, j int) int {
+	atomic.AddInt64(&calls.many, 1)
+	return a + b + c + d + e + f + g + h + i + j
+}
+
+type point struct {
+	x, y int32
+}
+
+// mix: a struct split into registers, floats among integers, a bool, an interface.
+//
+//go:noinline
+func mix(tag int8, p point, w float64, name string, ok bool, e error) (string, int32) {
+	atomic.AddInt64(&calls.mix, 1)
+	if e != nil || !ok {
+		return "", 0
+	}
+	return fmt.Sprintf("%s:%d", name, tag), p.x + p.y + int32(w)
 }
 
 //go:noinline
@@ -183,6 +207,8 @@ func main() {
 		fmt.Println("scale", scale([]int{1, 2, 3}, 10))
 		fmt.Println("mean", mean([]float64{1.5, 2.5}))
 		fmt.Println("catcher", catcher(3))
+		fmt.Println("many", many(1, 2, 3, 4, 5, 6, 7, 8, 9, 10))
+		fmt.Println(mix(7, point{2, 3}, 1.5, "pt", true, nil))
 
 		var wg sync.WaitGroup
 		res := make([]int, 4)
@@ -201,8 +227,8 @@ func main() {
 		fmt.Println("quitter", <-done)
 	}
 	fmt.Printf("calls add=%d fib=%d grow=%d greet=%d stats=%d divmod=%d scale=%d mean=%d "+
-		"thrower=%d catcher=%d worker=%d quitter=%d\n", calls.add, calls.fib, calls.grow,
-		calls.greet, calls.stats, calls.divmod, calls.scale, calls.mean, calls.thrower,
-		calls.catcher, calls.worker, calls.quitter)
+		"thrower=%d catcher=%d worker=%d quitter=%d many=%d mix=%d\n", calls.add, calls.fib,
+		calls.grow, calls.greet, calls.stats, calls.divmod, calls.scale, calls.mean,
+		calls.thrower, calls.catcher, calls.worker, calls.quitter, calls.many, calls.mix)
 	os.Exit(3)
 }
