@@ -22,7 +22,7 @@ traced_counts() {
 	jsonq "$1" "' '.join(sorted('%s=%d' % (n, sum(e['type'] == 'call' and e['name'] == 'main.' + n for e in ev)) for n in '$NAMES'.split()))"
 }
 
-"$GOT" > "$SCRATCH/plain.out" 2>&1
+"$GOT" > "$SCRATCH/plain.out"
 plain_status=$?
 is "$plain_status" 3 "untraced: exits 3"
 
@@ -30,7 +30,8 @@ is "$plain_status" 3 "untraced: exits 3"
 	> "$SCRATCH/go.out" 2> "$SCRATCH/go.err"
 is "$?" "$plain_status" "traced: the same exit status"
 is "$(cat "$SCRATCH/go.out")" "$(cat "$SCRATCH/plain.out")" "traced: the same output"
-is "$(cat "$SCRATCH/go.err")" "" "nothing said: Go code gets returns"
+# (Before kernel 6.6, the warning that perf-event links are slow to detach.)
+is "$(grep -v 'has no uprobe_multi' "$SCRATCH/go.err")" "" "nothing said: Go code gets returns"
 own=$(own_counts "$SCRATCH/go.out")
 is "$(traced_counts "$SCRATCH/go.json")" "$own" "calls counted as the program counts them ($own)"
 # Returns: every call that returns, returns once; thrower's 4 frames and quitter's are unwound.
@@ -90,7 +91,8 @@ like "$(grep ' main.add ' "$SCRATCH/list.txt")" ' RET sites .*, no stack check; 
 # No harm: the program behaves the same in every traced run.
 bad=0
 for i in 1 2 3 4 5; do
-	"$RTRACE" -e trace=none "${FUNCS[@]}" -o /dev/null -- "$GOT" > "$SCRATCH/run.out" 2>&1
+	"$RTRACE" -e trace=none "${FUNCS[@]}" -o /dev/null -- "$GOT" > "$SCRATCH/run.out" \
+		2> "$SCRATCH/run.err"
 	st=$?
 	if [ "$st" != "$plain_status" ] || ! cmp -s "$SCRATCH/run.out" "$SCRATCH/plain.out"; then
 		echo "# run $i: status $st"
@@ -101,7 +103,7 @@ is "$bad" 0 "5 traced runs: same output and status each time"
 
 # One perf-event link per site (kernels before 6.6): the same counts.
 RTRACE_NO_UPROBE_MULTI=1 "$RTRACE" --json -e trace=none -x main.grow -x main.thrower -x main.catcher \
-	-o "$SCRATCH/perf.json" -- "$GOT" > "$SCRATCH/perf.out" 2>&1
+	-o "$SCRATCH/perf.json" -- "$GOT" > "$SCRATCH/perf.out" 2> "$SCRATCH/perf.err"
 is "$?" "$plain_status" "perf-event links: same exit status"
 is "$(jsonq "$SCRATCH/perf.json" "[sum(e['type'] == t and e['name'] == 'main.grow' and not e.get('unwound') for e in ev) for t in ('call', 'return')] + [sum(e.get('unwound', False) for e in ev)]")" \
    "[2001, 2001, 4]" "perf-event links: grow 2001 calls and returns, 4 thrower frames unwound"
