@@ -167,7 +167,7 @@ struct rtrace_func_capture_spec {
 	__s32 off;
 	__u8 kind;		/* RTRACE_CAP_STR or RTRACE_CAP_FIXED */
 	__u8 src;		/* enum rtrace_fcap_src */
-	__u8 reg;		/* 0..5: rdi, rsi, rdx, rcx, r8, r9; Go: 0..8 of rtrace_go_call.regs */
+	__u8 reg;		/* 0..5: rdi, rsi, rdx, rcx, r8, r9; Go: index into regs[9] */
 	__u8 len_reg;		/* RTRACE_FCAP_GO_REG: the register holding the length */
 };
 

@@ -120,7 +120,8 @@ static bool assign(const struct dtype *t, unsigned int off, unsigned int *ni, un
 	case DT_ARRAY:
 		if (t->count == 0)
 			return true;
-		return t->count == 1 && t->target && assign(t->target, off, ni, nf, lv, n, depth + 1);
+		return t->count == 1 && t->target &&
+		       assign(t->target, off, ni, nf, lv, n, depth + 1);
 	default:
 		return false;
 	}
@@ -564,7 +565,8 @@ static void print_value(struct gctx *c, const struct dtype *t, const struct img 
 	switch (t->kind) {
 	case DT_INT:
 	case DT_ENUM:
-		fprintf(c->out, t->is_signed ? "%lld" : "%llu", img_u64(im, off, size, t->is_signed));
+		fprintf(c->out, t->is_signed ? "%lld" : "%llu",
+			img_u64(im, off, size, t->is_signed));
 		break;
 	case DT_BOOL:
 		fputs(img_u64(im, off, size, false) ? "true" : "false", c->out);
@@ -613,8 +615,8 @@ static void print_value(struct gctx *c, const struct dtype *t, const struct img 
 				fprintf(c->out, "{\"type\":\"%#llx\",\"data\":\"%#llx\"}",
 					img_u64(im, off, 8, false), img_u64(im, off + 8, 8, false));
 			} else {
-				fprintf(c->out, "{type=%#llx, data=%#llx}", img_u64(im, off, 8, false),
-					img_u64(im, off + 8, 8, false));
+				fprintf(c->out, "{type=%#llx, data=%#llx}",
+					img_u64(im, off, 8, false), img_u64(im, off + 8, 8, false));
 			}
 			break;
 		default:
@@ -631,7 +633,8 @@ static void print_value(struct gctx *c, const struct dtype *t, const struct img 
 		for (i = 0; i < n; i++) {
 			if (i)
 				fputs(c->json ? "," : ", ", c->out);
-			print_value(c, t->target, im, off + i * go_size(t->target), NULL, depth + 1);
+			print_value(c, t->target, im, off + i * go_size(t->target), NULL,
+				    depth + 1);
 		}
 		if (n < t->count && !c->json)
 			fputs(", ...", c->out);

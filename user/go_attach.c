@@ -32,7 +32,7 @@ struct go_set {
 static int set_add(struct go_set *s, __u64 off, __u64 cookie, size_t func)
 {
 	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
+		size_t cap = s->cap ? s->cap * 2 : 16, *f;
 		__u64 *o = realloc(s->offsets, cap * sizeof(*o));
 
 		if (!o)
@@ -42,8 +42,7 @@ static int set_add(struct go_set *s, __u64 off, __u64 cookie, size_t func)
 		if (!o)
 			return -ENOMEM;
 		s->cookies = o;
-		size_t *f = realloc(s->func, cap * sizeof(*f));
-
+		f = realloc(s->func, cap * sizeof(*f));
 		if (!f)
 			return -ENOMEM;
 		s->func = f;
@@ -135,7 +134,8 @@ static int attach_set(struct tracer *tr, const struct func_table *ft, struct go_
 				    pid_filter < 0 ? 0 : pid_filter);
 	for (i = 0; i < s->n; i++) {
 		opts.bpf_cookie = s->cookies[i];
-		link = bpf_program__attach_uprobe_opts(prog, pid_filter, path, s->offsets[i], &opts);
+		link = bpf_program__attach_uprobe_opts(prog, pid_filter, path, s->offsets[i],
+						       &opts);
 		if (!link) {
 			err = -errno;
 			if (!offset_error(err))
@@ -155,6 +155,7 @@ static int attach_set(struct tracer *tr, const struct func_table *ft, struct go_
 static int goexit_site(const struct func_module *mod, __u64 *off, bool *split)
 {
 	struct elf_syms *syms = NULL;
+	struct psite_func pf = {};
 	struct psite site;
 	struct go_sites gs;
 	unsigned char *code = NULL;
@@ -173,10 +174,11 @@ static int goexit_site(const struct func_module *mod, __u64 *off, bool *split)
 	fd = open(mod->open_path, O_RDONLY | O_CLOEXEC);
 	if (!code || fd < 0 || pread(fd, code, gf->size, gf->offset) != (ssize_t)gf->size)
 		goto cleanup;
-	struct psite_func pf = {
-		.code = code, .size = gf->size, .addr = gf->addr,
-		.entries = mod->entries, .nr_entries = mod->nr_entries,
-	};
+	pf.code = code;
+	pf.size = gf->size;
+	pf.addr = gf->addr;
+	pf.entries = mod->entries;
+	pf.nr_entries = mod->nr_entries;
 	if (go_choose(&pf, true, &site, &gs) == 1) {
 		if (site.verdict != PSITE_REFUSE) {
 			*off = gf->offset + site.off;

@@ -54,7 +54,8 @@ static unsigned long long branch_target(const struct psite_func *f, size_t off,
 {
 	ZyanU64 t;
 
-	if (!(in->attributes & ZYDIS_ATTRIB_IS_RELATIVE) || ops[0].type != ZYDIS_OPERAND_TYPE_IMMEDIATE ||
+	if (!(in->attributes & ZYDIS_ATTRIB_IS_RELATIVE) ||
+	    ops[0].type != ZYDIS_OPERAND_TYPE_IMMEDIATE ||
 	    ZYAN_FAILED(ZydisCalcAbsoluteAddress(in, &ops[0], f->addr + off, &t)))
 		return 0;
 	return t;
@@ -200,7 +201,8 @@ static int find_rets(const struct psite_func *f, struct go_sites *gs)
 			}
 			gs->rets[gs->nr_rets++] = off;
 			if (gs->nr_rets == 1)
-				psite_classify(f->code + off, f->size - off, f->addr + off, &gs->ret);
+				psite_classify(f->code + off, f->size - off, f->addr + off,
+					       &gs->ret);
 			else if (gs->ret.cls == PSITE_SSTEP || gs->ret.cls == PSITE_EMULATED) {
 				struct psite_insn pi;
 

@@ -34,7 +34,7 @@ struct go_sites {
 	unsigned long long *rets;	/* offsets of its RET instructions */
 	size_t nr_rets;
 	struct psite_insn ret;		/* how the kernel runs them (single-steps a `ret`) */
-	const char *no_ret;		/* static text: why returns are not traced; NULL if they are */
+	const char *no_ret;		/* static text: why returns are not traced, or NULL */
 };
 
 /* Chooses @f's Go probe sites: the entry after the stack check (on the instruction that

@@ -316,7 +316,8 @@ static void test_against_dwarf(void)
 	unsigned int checked = 0, bad = 0, k;
 	size_t f;
 
-	if (access(path, R_OK) || elf_syms_load(path, &syms) || !(m = dwarf_module_open(path, NULL))) {
+	if (access(path, R_OK) || elf_syms_load(path, &syms) ||
+	    !(m = dwarf_module_open(path, NULL))) {
 		tap_skip("placements agree with Go's DWARF", "no Go test target built");
 		elf_syms_free(syms);
 		return;
