@@ -45,9 +45,11 @@ is "$(jsonq "$SCRATCH/go.json" "sorted((e['name'], e['depth']) for e in ev if e[
 like "$(cat "$SCRATCH/go.out")" "grow [0-9]+ moved true" "grow's stack moved (copystack)"
 is "$(jsonq "$SCRATCH/go.json" "(max(e['depth'] for e in ev if e.get('name') == 'main.grow'), [e['ret'] for e in ev if e['type'] == 'return' and e['name'] == 'main.grow'][-1])")" \
    "(2001, {'sum': 250216, 'moved': True})" "grow: 2,001 levels deep, its results at the outermost return"
-# Per goroutine, every return closes the innermost open call of that goroutine.
-is "$(jsonq "$SCRATCH/go.json" "(lambda st: all((st.setdefault(e['g'], []).append((e['name'], e['depth'])) or True) if e['type'] == 'call' else st[e['g']].pop() == (e['name'], e['depth']) for e in ev if e['type'] in ('call', 'return')) and sum(map(len, st.values())))({})")" \
-   "1" "calls and returns pair per goroutine (main.main stays open: os.Exit)"
+# Per goroutine, every return closes the innermost open call of that goroutine. Left open at
+# the exit: main.main (os.Exit), and on a slow machine the wrappers of the worker whose
+# wg.Done() let main finish before that goroutine got to return.
+is "$(jsonq "$SCRATCH/go.json" "(lambda st: all((st.setdefault(e['g'], []).append((e['name'], e['depth'])) or True) if e['type'] == 'call' else st[e['g']].pop() == (e['name'], e['depth']) for e in ev if e['type'] in ('call', 'return')) and sorted({n for s in st.values() for n, d in s} - {'main.main.func1', 'main.main.func1.1', 'main.main.func2'}))({})")" \
+   "['main.main']" "calls and returns pair per goroutine (main.main stays open: os.Exit)"
 is "$(jsonq "$SCRATCH/go.json" "len({e['g'] for e in ev if e.get('name') == 'main.worker'})")" 4 \
    "4 workers on 4 goroutines"
 is "$(jsonq "$SCRATCH/go.json" "sorted(e['ret'] for e in ev if e['type'] == 'return' and e['name'] == 'main.worker')")" \
