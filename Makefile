@@ -26,7 +26,8 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(UNIT_SRCS))
 TARGET_SRCS := $(wildcard tests/targets/*.c)
 TARGET_CXX_SRCS := $(wildcard tests/targets/*.cc)
 TARGET_BINS := $(patsubst tests/targets/%.c,$(OUTPUT)/targets/%,$(TARGET_SRCS)) \
-	       $(patsubst tests/targets/%.cc,$(OUTPUT)/targets/%,$(TARGET_CXX_SRCS))
+	       $(patsubst tests/targets/%.cc,$(OUTPUT)/targets/%,$(TARGET_CXX_SRCS)) \
+	       $(OUTPUT)/targets/gotarget
 
 ifeq ($(V),1)
 Q =
@@ -89,6 +90,15 @@ $(OUTPUT)/targets/libplug.so: tests/targets/lib/plug.c | $(OUTPUT)/targets
 $(OUTPUT)/targets/%: tests/targets/%.cc | $(OUTPUT)/targets
 	$(call msg,TARGET,$@)
 	$(Q)$(CXX) -g -O1 -fno-omit-frame-pointer -fno-inline $< -o $@
+
+# The Go target: Debian's golang-go, offline (no module beyond the standard library), its
+# caches under build/.
+GO ?= go
+GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=0 \
+	  GOCACHE=$(abspath $(OUTPUT))/go/cache GOPATH=$(abspath $(OUTPUT))/go/path
+$(OUTPUT)/targets/gotarget: $(wildcard tests/targets/go/*.go) tests/targets/go/go.mod | $(OUTPUT)/targets
+	$(call msg,GO,$@)
+	$(Q)cd tests/targets/go && $(GO_ENV) $(GO) build -o $(abspath $@) .
 
 # `make bench`: the no-op probe floor, a loader of its own.
 $(OUTPUT)/bench/floor.bpf.o: tests/bench/floor.bpf.c $(VMLINUX_H) | $(OUTPUT)

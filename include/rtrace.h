@@ -30,6 +30,9 @@ enum rtrace_event_type {
 	RTRACE_EV_FORK,
 	RTRACE_EV_EXEC,
 	RTRACE_EV_EXIT,
+	RTRACE_EV_GO_ENTRY,	/* struct rtrace_go_call: a Go function's entry */
+	RTRACE_EV_GO_RETURN,	/* struct rtrace_go_call: one of its RET instructions */
+	RTRACE_EV_GO_EXIT,	/* struct rtrace_go_exit: a goroutine ends (runtime.goexit1) */
 	/* ld.so's link map changed (dlopen, dlclose, start-up): a bare header, for the
 	 * loader, which looks for libraries specs wait for. Never in a trace. */
 	RTRACE_EV_LINKMAP,
@@ -38,12 +41,15 @@ enum rtrace_event_type {
 /* Cookie bit: the function has an entry probe only (Go, vfork, setjmp...):
  * its entry is shown, no frame is opened. */
 #define RTRACE_COOKIE_NORET	(1ULL << 63)
-/* Cookie bit: the function has a capture spec in map func_specs. */
+/* Cookie bit: the function has a capture spec in map func_specs (Go: go_specs). */
 #define RTRACE_COOKIE_CAPTURE	(1ULL << 62)
+/* Cookie bit (Go entries): the probe sits on the prologue's `jbe` to morestack, which
+ * restarts the function; the entry counts only when the branch falls through. */
+#define RTRACE_COOKIE_GO_SPLIT	(1ULL << 61)
 /* Cookie bit of a probe on a function's way out: a jmp to another function
  * (a tail call), so the return value is not known there. */
-#define RTRACE_COOKIE_TAIL	(1ULL << 61)
-#define RTRACE_COOKIE_ID_MASK	((1ULL << 61) - 1)
+#define RTRACE_COOKIE_TAIL	(1ULL << 60)
+#define RTRACE_COOKIE_ID_MASK	((1ULL << 60) - 1)
 
 /* What BPF copies from user memory for a syscall argument, so that the
  * loader can decode paths, buffers and structs as strace does. The loader
@@ -165,6 +171,8 @@ enum rtrace_fcap_src {
 	RTRACE_FCAP_REG,	/* memory at the pointer in argument register `reg` (+ off) */
 	RTRACE_FCAP_STACK,	/* memory at entry sp + off (stack-passed arguments) */
 	RTRACE_FCAP_STACK_PTR,	/* memory at the pointer stored at entry sp + off */
+	RTRACE_FCAP_GO_REG,	/* Go: regs[len_reg] * max(off, 1) bytes at the pointer in Go
+				 * register `reg` (a string's or a slice's contents) */
 };
 
 struct rtrace_func_capture_spec {
@@ -172,12 +180,35 @@ struct rtrace_func_capture_spec {
 	__s32 off;
 	__u8 kind;		/* RTRACE_CAP_STR or RTRACE_CAP_FIXED */
 	__u8 src;		/* enum rtrace_fcap_src */
-	__u8 reg;		/* 0..5: rdi, rsi, rdx, rcx, r8, r9 */
-	__u8 pad;
+	__u8 reg;		/* 0..5: rdi, rsi, rdx, rcx, r8, r9; Go: index into regs[9] */
+	__u8 len_reg;		/* RTRACE_FCAP_GO_REG: the register holding the length */
 };
 
 struct rtrace_func_spec {
 	struct rtrace_func_capture_spec cap[RTRACE_MAX_FUNC_CAPTURES];
+};
+
+/* A Go function's entry or return (a uprobe on one of its RET instructions: a uretprobe
+ * rewrites the return address, which Go's stack copying and traceback cannot survive).
+ * Frames pair per goroutine by stack_hi - sp: copystack keeps a frame's distance from the
+ * top of its goroutine's stack when it moves the stack. Entry records are followed by
+ * capture blocks, as rtrace_func_entry. */
+struct rtrace_go_call {
+	struct rtrace_hdr hdr;
+	__u64 cookie;
+	__u64 sp;		/* points at the return address, at entry as at the RET */
+	__u64 g;		/* r14: the goroutine (ABIInternal keeps it there) */
+	__u64 stack_hi;		/* g.stack.hi; 0 when unreadable */
+	__u64 regs[9];		/* rax, rbx, rcx, rdi, rsi, r8, r9, r10, r11: the integer
+				 * argument (entry) or result (RET) registers */
+	__u64 ip;		/* the probe's address */
+	__u16 nr_captures;
+	__u16 pad[3];
+};
+
+struct rtrace_go_exit {
+	struct rtrace_hdr hdr;
+	__u64 g;		/* the goroutine that ends: its frames are gone */
 };
 
 struct rtrace_fork {
@@ -208,6 +239,9 @@ _Static_assert(sizeof(struct rtrace_sys_enter) == 80, "sys_enter layout");
 _Static_assert(sizeof(struct rtrace_sys_exit) == 40, "sys_exit layout");
 _Static_assert(sizeof(struct rtrace_func_return) == 56, "func_return layout");
 _Static_assert(sizeof(struct rtrace_func_entry) == 112, "func_entry layout");
+_Static_assert(sizeof(struct rtrace_func_capture_spec) == 12, "func_capture_spec layout");
+_Static_assert(sizeof(struct rtrace_go_call) == 144, "go_call layout");
+_Static_assert(sizeof(struct rtrace_go_exit) == 32, "go_exit layout");
 #endif
 
 #endif /* RTRACE_H */

@@ -26,6 +26,7 @@ need=(
 	libc6-dbg:/var/lib/dpkg/info/libc6-dbg:amd64.list
 	libpython3.11:/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0
 	libssl3:/usr/lib/x86_64-linux-gnu/libssl.so.3
+	golang-go:/usr/bin/go               # the Go test target (tests/targets/go)
 )
 [ "${RTRACE_BENCH_DEPS:-0}" = 1 ] && need+=(bpftrace:/usr/bin/bpftrace ltrace:/usr/bin/ltrace uftrace:/usr/bin/uftrace)
 

@@ -579,6 +579,16 @@ static struct fn_entry *find_fn(struct dwarf_module *m, const char *name, u64 ad
 	return head;
 }
 
+bool dwarf_fn_die(struct dwarf_module *m, const char *name, unsigned long long addr,
+		  Dwarf_Die *die)
+{
+	struct fn_entry *fe = m ? find_fn(m, name, addr) : NULL;
+
+	if (fe)
+		*die = fe->die;
+	return fe != NULL;
+}
+
 static void add_cap(struct dwarf_proto *p, int d, unsigned char kind, unsigned char src,
 		    unsigned char reg, int off, unsigned int size)
 {

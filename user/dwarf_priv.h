@@ -182,6 +182,11 @@ void *hmap_get(const struct hmap *h, unsigned long long key);
 /* Stores @val under @key. Returns 0 or -ENOMEM. */
 int hmap_put(struct hmap *h, unsigned long long key, void *val);
 
+/* The DIE of the subprogram entered at @addr (preferring one called @name). Returns whether
+ * there is one. */
+bool dwarf_fn_die(struct dwarf_module *m, const char *name, unsigned long long addr,
+		  Dwarf_Die *die);
+
 /* ---- types and the ABI (dwarf_types.c) ---- */
 
 /* Whether the attribute @name of @die (integrating abstract origins) is a constant / a set

@@ -19,6 +19,8 @@ static const char *returns_how(const struct func_desc *f, bool throws)
 {
 	if (f->refused)
 		return "-";
+	if (f->go.is_go)
+		return f->no_return ? "none" : "RET-sites";
 	switch (funcs_ret_how(f, throws)) {
 	case FUNCS_RET_URETPROBE: return "uretprobe";
 	case FUNCS_RET_EXITS: return "RET-sites";
@@ -41,6 +43,10 @@ static void print_site(FILE *out, const struct func_desc *f)
 		fprintf(out, "refused: `%s` (%s) is %s: %s; cannot move past %s", ps->first.text,
 			ps->first.encoding, psite_class_name(ps->first.cls), ps->first.why,
 			psite_stop(ps, stop, sizeof(stop)));
+		return;
+	}
+	if (f->go.is_go) {
+		go_print_site(out, ps, &f->go, f->addr);
 		return;
 	}
 	fputs(psite_class_name(ps->at.cls), out);
@@ -77,7 +83,7 @@ void funcs_list(FILE *out, const struct func_table *ft, bool throws)
 		fprintf(out, "%-*s  %-*s  %#-12llx  %#-10llx  %-12s  %-9s  %-5s  %s  ", wmod,
 			base_name(f->module), wfn, f->name, (unsigned long long)f->addr,
 			(unsigned long long)f->entry_offset, probe, returns_how(f, throws),
-			f->proto ? "yes" : "no", f->refused ? "-" : f->site.at.text);
+			f->proto || f->go_proto ? "yes" : "no", f->refused ? "-" : f->site.at.text);
 		print_site(out, f);
 		fputc('\n', out);
 	}

@@ -13,6 +13,7 @@
 #include "dwarf_args.h"
 #include "elf_syms.h"
 #include "funcs.h"
+#include "go_abi.h"
 #include "log.h"
 #include "modules.h"
 #include "output.h"
@@ -147,7 +148,7 @@ struct match_ctx {
 	unsigned long long *skip_addrs;	/* skip_return_addrs() */
 	size_t nr_skip_addrs;
 	const char *module;
-	bool entry_only;	/* the whole module: Go, or C++ with exceptions */
+	bool entry_only;	/* the whole module: C++ with exceptions */
 	size_t ifuncs;		/* IFUNC resolvers matched and skipped */
 	const char *an_ifunc;
 	int err;
@@ -225,6 +226,9 @@ static int add_func(const struct elf_func *f, void *data)
 	grown->exits = NULL;
 	grown->nr_exits = 0;
 	grown->cold_addr = grown->cold_size = 0;
+	grown->go_proto = NULL;
+	grown->has_ret_spec = false;
+	memset(&grown->go, 0, sizeof(grown->go));
 	memset(&grown->site, 0, sizeof(grown->site));
 	ft->nr_funcs++;
 	if (index_last(ft)) {
@@ -359,7 +363,8 @@ static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, cons
 		mod->debug_path = strdup(syms->debug_path);
 	m.module = mod->path;
 	m.syms = syms;
-	m.entry_only = syms->is_go;
+	/* Go: returns by RET sites where the code is Go's (go_choose), else entries only */
+	m.entry_only = false;
 	n = skip_return_addrs(syms, &m.skip_addrs);
 	if (n < 0) {
 		err = n;
@@ -422,9 +427,24 @@ static void load_types(struct func_table *ft, size_t first, const struct funcs_o
 	for (i = first; i < ft->nr_funcs; i++) {
 		struct func_desc *f = &ft->funcs[i];
 
-		for (m = 0; m < ft->nr_modules; m++)
-			if (ft->modules[m].path == f->module && ft->modules[m].dwarf)
+		for (m = 0; m < ft->nr_modules; m++) {
+			if (ft->modules[m].path != f->module || !ft->modules[m].dwarf)
+				continue;
+			if (ft->modules[m].is_go)
+				f->go_proto = go_proto_find(ft->modules[m].dwarf, f->name, f->addr);
+			if (!f->go_proto)
 				f->proto = dwarf_proto_find(ft->modules[m].dwarf, f->name, f->addr);
+		}
+		if (f->go_proto) {
+			f->has_spec = go_proto_captures(f->go_proto, false, &f->spec) > 0;
+			f->has_ret_spec = go_proto_captures(f->go_proto, true, &f->ret_spec) > 0;
+			if (log_verbosity > 0) {
+				fputs("rtrace: ", stderr);
+				go_proto_describe(stderr, f->go_proto);
+				fputc('\n', stderr);
+			}
+			continue;
+		}
 		if (!f->proto)
 			continue;
 		f->has_spec = dwarf_proto_captures(f->proto, opts->deref, &f->spec) > 0;
@@ -499,6 +519,19 @@ static int func_flow(struct func_desc *f, const struct psite_func *pf, const uns
 	return 0;
 }
 
+/* A function of a Go module: Go's own sites (gosites.h) if it is Go code, else the C rules
+ * and its entry only (a uretprobe would rewrite a return address on a goroutine stack).
+ * Returns 1 when the site is chosen, 0 for the C rules, -errno. */
+static int choose_go_site(struct func_desc *f, const struct psite_func *pf)
+{
+	bool go_code = f->go_proto || go_symbol_is_go(f->name);
+	int r = go_choose(pf, go_code, &f->site, &f->go);
+
+	if (r <= 0 || f->go.no_ret)
+		f->no_return = true;
+	return r;
+}
+
 /* Chooses the probe site of every function of @mod (probesite.h), from the module's code.
  * Returns 0, or -errno when the file cannot be read. */
 static int choose_module_sites(struct func_table *ft, size_t first, const struct func_module *mod,
@@ -507,7 +540,7 @@ static int choose_module_sites(struct func_table *ft, size_t first, const struct
 	const unsigned char *map = MAP_FAILED;
 	struct stat st;
 	size_t i;
-	int fd, err = 0;
+	int fd, err = 0, chosen;
 
 	fd = open(mod->open_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st)) {
@@ -547,7 +580,13 @@ static int choose_module_sites(struct func_table *ft, size_t first, const struct
 					pf.size = 15;
 			}
 			pf.arg_regs = opts->raw_args ? 0x3f : dwarf_proto_arg_regs(f->proto);
-			psite_choose(&pf, &f->site);
+			chosen = mod->is_go ? choose_go_site(f, &pf) : 0;
+			if (chosen < 0) {
+				err = chosen;
+				goto cleanup;
+			}
+			if (!chosen)
+				psite_choose(&pf, &f->site);
 			f->refused = f->site.verdict == PSITE_REFUSE;
 			/* No size, no code to read: it may call anything. */
 			f->calls = !f->size;
@@ -576,6 +615,30 @@ cleanup:
 	if (err)
 		elog("cannot read the code of %s: %s", mod->path, strerror(-err));
 	return err;
+}
+
+/* Says which functions of a Go module get entry probes only: all (not Go code), or a few
+ * (assembly, wrappers: -v). */
+static void say_go_entries(const struct func_table *ft, const struct func_module *mod)
+{
+	size_t i, rets = 0, entries = 0;
+
+	for (i = 0; i < ft->nr_funcs; i++) {
+		const struct func_desc *f = &ft->funcs[i];
+
+		if (f->module != mod->path || f->refused)
+			continue;
+		if (f->no_return)
+			entries++;
+		else
+			rets++;
+	}
+	if (entries && !rets)
+		elog("%s is a Go binary: tracing function entries only (no Go code with RET "
+		     "instructions matched; a uretprobe would corrupt Go stacks)", mod->path);
+	else if (entries)
+		vlog("%s: %zu Go functions traced by their entries only (see --list)", mod->path,
+		     entries);
 }
 
 int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, const char *exe,
@@ -610,8 +673,7 @@ int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, 
 		return -ENOENT;
 	for (i = first_mod; i < ft->nr_modules && !opts->quiet; i++)
 		if (ft->modules[i].is_go)
-			elog("%s is a Go binary: tracing function entries only (return probes "
-			     "corrupt Go stacks)", ft->modules[i].path);
+			say_go_entries(ft, &ft->modules[i]);
 	return 0;
 }
 
@@ -682,6 +744,7 @@ bool funcs_info(void *ctx, __u64 cookie, struct output_func *f)
 	f->name = ft->funcs[cookie].name;
 	f->module = ft->funcs[cookie].module;
 	f->proto = ft->funcs[cookie].proto;
+	f->go_proto = ft->funcs[cookie].go_proto;
 	f->offset = ft->funcs[cookie].offset;
 	return true;
 }
@@ -733,6 +796,7 @@ void funcs_free(struct func_table *ft)
 	for (i = 0; i < ft->nr_funcs; i++) {
 		free(ft->funcs[i].name);
 		free(ft->funcs[i].exits);
+		go_sites_free(&ft->funcs[i].go);
 	}
 	for (i = 0; i < ft->nr_modules; i++) {
 		dwarf_module_close(ft->modules[i].dwarf);

@@ -8,11 +8,13 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include <linux/types.h>
+#include "gosites.h"
 #include "probesite.h"
 #include "rtrace.h"
 
 struct dwarf_module;
 struct dwarf_proto;
+struct go_proto;
 
 struct func_desc {
 	char *name;
@@ -34,6 +36,11 @@ struct func_desc {
 	bool has_spec;		/* BPF copies memory for its arguments: spec */
 	struct rtrace_func_spec spec;
 	struct psite site;	/* where its probe goes, and why there */
+	/* Go code (go.is_go): entry and RET-site probes, values by Go's register ABI */
+	struct go_sites go;
+	const struct go_proto *go_proto;	/* NULL: no DWARF for it */
+	bool has_ret_spec;	/* BPF copies memory for its results at the RET sites */
+	struct rtrace_func_spec ret_spec;
 };
 
 struct func_module {

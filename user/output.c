@@ -13,6 +13,7 @@
 #include "rtrace.h"
 #include "syscalls.h"
 #include "dwarf_args.h"
+#include "go_abi.h"
 #include "json.h"
 #include "symbolize.h"
 #include "sysdecode.h"
@@ -35,6 +36,11 @@ struct tid_state {
 	size_t call_rec_size;
 	struct frame *frames;
 	int depth, cap;
+	/* A goroutine's state (Go calls pair per goroutine, wherever they run): its g, and tid
+	 * the thread it was last seen on. 0 in a thread's state. */
+	__u64 g;
+	/* A thread's: the goroutine last seen on it, whose depth indents its syscalls. */
+	struct tid_state *cur_go;
 };
 
 enum held_kind { HELD_NONE, HELD_SYSCALL, HELD_CALL };
@@ -50,6 +56,8 @@ struct output {
 	void *funcs_ctx;
 	struct tid_state *tids;
 	size_t nr_slots, nr_tids;
+	struct tid_state **gos;		/* goroutines, by (tgid, g); allocated one by one */
+	size_t nr_gos, gos_cap;
 	__u32 first_tid;
 	bool multi;		/* more than one thread seen: prefix lines */
 	/* A line waiting for the event that may complete it. */
@@ -97,7 +105,7 @@ static struct tid_state *tid_find(struct output *o, __u32 tid, __u32 tgid, bool 
 		}
 		free(old);
 		/* Slots moved: a held pointer must follow its thread. */
-		if (o->held_tid) {
+		if (o->held_tid && !o->held_tid->g) {
 			__u32 t = o->held_tid->tid;
 
 			o->held_tid = NULL;
@@ -120,6 +128,61 @@ static struct tid_state *tid_find(struct output *o, __u32 tid, __u32 tgid, bool 
 	return &o->tids[i];
 }
 
+static size_t go_slot(__u32 tgid, __u64 g, size_t cap)
+{
+	return (size_t)(((g ^ tgid) * 0x9e3779b97f4a7c15ULL) >> 20) & (cap - 1);
+}
+
+/* The state of goroutine @g of process @tgid; created when @create. NULL on ENOMEM. */
+static struct tid_state *go_find(struct output *o, __u32 tgid, __u64 g, bool create)
+{
+	struct tid_state *gs;
+	size_t i;
+
+	if (!o->gos_cap || (create && (o->nr_gos + 1) * 2 > o->gos_cap)) {
+		size_t n = o->gos_cap ? o->gos_cap * 2 : 64;
+		struct tid_state **grown = calloc(n, sizeof(*grown));
+
+		if (!grown)
+			return NULL;
+		for (i = 0; i < o->gos_cap; i++) {
+			size_t j;
+
+			if (!o->gos[i])
+				continue;
+			for (j = go_slot(o->gos[i]->tgid, o->gos[i]->g, n); grown[j];
+			     j = (j + 1) & (n - 1))
+				;
+			grown[j] = o->gos[i];
+		}
+		free(o->gos);
+		o->gos = grown;
+		o->gos_cap = n;
+	}
+	for (i = go_slot(tgid, g, o->gos_cap); o->gos[i]; i = (i + 1) & (o->gos_cap - 1))
+		if (o->gos[i]->g == g && o->gos[i]->tgid == tgid)
+			return o->gos[i];
+	if (!create)
+		return NULL;
+	gs = calloc(1, sizeof(*gs));
+	if (!gs)
+		return NULL;
+	gs->g = g;
+	gs->tgid = tgid;
+	o->gos[i] = gs;
+	o->nr_gos++;
+	return gs;
+}
+
+/* The depth a line of @t indents to: a thread's syscalls nest in the calls of the
+ * goroutine running on it. */
+static int indent_of(const struct tid_state *t)
+{
+	if (!t->g && t->cur_go && t->cur_go->tid == t->tid)
+		return t->cur_go->depth;
+	return t->depth;
+}
+
 /* What the loader knows of a cookie's function; a made-up name if nothing. */
 static void func_info(struct output *o, __u64 cookie, struct output_func *f)
 {
@@ -132,8 +195,10 @@ static void func_info(struct output *o, __u64 cookie, struct output_func *f)
 		f->name = buf;
 		f->module = "";
 	}
-	if (o->opts.no_args)
+	if (o->opts.no_args) {
 		f->proto = NULL;
+		f->go_proto = NULL;
+	}
 }
 
 static const char *func_name(struct output *o, __u64 cookie)
@@ -173,7 +238,7 @@ static void print_prefix(struct output *o, const struct tid_state *t, __u64 ts, 
 	}
 	o->last_line_ts = ts;
 	if (indent)
-		for (i = 0; i < t->depth; i++)
+		for (i = indent_of(t); i > 0; i--)
 			fputs("  ", o->out);
 }
 
@@ -268,17 +333,62 @@ static void dwarf_opts(struct output *o, bool json, struct dwarf_format_opts *d)
 	d->sym_ctx = o;
 }
 
+static bool is_go_rec(const void *rec)
+{
+	__u32 type = ((const struct rtrace_hdr *)rec)->type;
+
+	return type == RTRACE_EV_GO_ENTRY || type == RTRACE_EV_GO_RETURN;
+}
+
+/* The values a Go entry or RET record holds, its captures parsed into @cap. */
+static void go_values_of(const struct rtrace_go_call *e, size_t size,
+			 struct sysdecode_capture *cap, struct go_values *v)
+{
+	memset(cap, 0, RTRACE_MAX_FUNC_CAPTURES * sizeof(*cap));
+	parse_captures(e + 1, size - sizeof(*e), e->nr_captures, cap, RTRACE_MAX_FUNC_CAPTURES);
+	v->regs = e->regs;
+	v->cap = cap;
+}
+
+/* print_call_args() of a Go entry: by Go's register ABI, or its 9 integer registers. */
+static bool go_call_args(struct output *o, const struct output_func *f,
+			 const struct rtrace_go_call *e, size_t size, bool json)
+{
+	struct sysdecode_capture cap[RTRACE_MAX_FUNC_CAPTURES];
+	struct dwarf_format_opts d;
+	struct go_values v;
+	int i;
+
+	if (f->go_proto) {
+		go_values_of(e, size, cap, &v);
+		dwarf_opts(o, json, &d);
+		go_format_args(o->out, f->go_proto, &v, &d);
+		return true;
+	}
+	if (!o->opts.raw_args)
+		return false;
+	fputs(json ? "[" : "", o->out);
+	for (i = 0; i < GO_NR_INT_REGS; i++)
+		fprintf(o->out, json ? "%s%llu" : "%s%#llx", i ? ", " : "",
+			(unsigned long long)e->regs[i]);
+	fputs(json ? "]" : "", o->out);
+	return true;
+}
+
 /* The arguments of a call: typed from DWARF, the registers with --args=raw
  * when there are no types, else nothing. JSON: an object, an array, or
  * nothing (returns false). */
-static bool print_call_args(struct output *o, const struct output_func *f,
-			    const struct rtrace_func_entry *e, size_t size, bool json)
+static bool print_call_args(struct output *o, const struct output_func *f, const void *rec,
+			    size_t size, bool json)
 {
 	struct sysdecode_capture cap[RTRACE_MAX_FUNC_CAPTURES] = {};
 	struct dwarf_value_src src = { .cap = cap };
+	const struct rtrace_func_entry *e = rec;
 	struct dwarf_format_opts d;
 	int i;
 
+	if (is_go_rec(rec))
+		return go_call_args(o, f, rec, size, json);
 	if (f->proto) {
 		parse_captures(e + 1, size - sizeof(*e), e->nr_captures, cap,
 			       RTRACE_MAX_FUNC_CAPTURES);
@@ -301,23 +411,60 @@ static bool print_call_args(struct output *o, const struct output_func *f,
 	return true;
 }
 
+/* The cookie of an entry or return record (C or Go: the same place). */
+static __u64 rec_cookie(const void *rec)
+{
+	return is_go_rec(rec) ? ((const struct rtrace_go_call *)rec)->cookie :
+				((const struct rtrace_func_entry *)rec)->cookie;
+}
+
 /* `name(args)` of a call entry record. */
-static void print_call(struct output *o, const struct rtrace_func_entry *e, size_t size)
+static void print_call(struct output *o, const void *rec, size_t size)
 {
 	struct output_func f;
 
-	func_info(o, e->cookie, &f);
+	func_info(o, rec_cookie(rec), &f);
 	fprintf(o->out, "%s(", f.name);
-	print_call_args(o, &f, e, size, false);
+	print_call_args(o, &f, rec, size, false);
 	fputc(')', o->out);
 }
 
-/* ` = value` of a return, typed when DWARF knows it; nothing for void. */
-static void print_ret_value(struct output *o, const struct output_func *f,
-			    const struct rtrace_func_return *e)
+/* The results of a Go RET record: ` = 7`, ` = (6, 3)`; ` = rax` without DWARF; JSON
+ * `"ret":...,"ret_raw":n`. */
+static void go_ret_value(struct output *o, const struct output_func *f,
+			 const struct rtrace_go_call *e, size_t size, bool json)
 {
+	struct sysdecode_capture cap[RTRACE_MAX_FUNC_CAPTURES];
+	struct dwarf_format_opts d;
+	struct go_values v;
+
+	if (!f->go_proto) {
+		fprintf(o->out, json ? ",\"ret\":%lld" : " = %lld", (long long)e->regs[0]);
+		return;
+	}
+	if (!go_proto_has_results(f->go_proto)) {
+		fputs(json ? ",\"ret\":null" : "", o->out);
+		return;
+	}
+	fputs(json ? ",\"ret\":" : " = ", o->out);
+	go_values_of(e, size, cap, &v);
+	dwarf_opts(o, json, &d);
+	go_format_results(o->out, f->go_proto, &v, &d);
+	if (json)
+		fprintf(o->out, ",\"ret_raw\":%lld", (long long)e->regs[0]);
+}
+
+/* ` = value` of a return, typed when DWARF knows it; nothing for void. */
+static void print_ret_value(struct output *o, const struct output_func *f, const void *rec,
+			    size_t size)
+{
+	const struct rtrace_func_return *e = rec;
 	struct dwarf_format_opts d;
 
+	if (is_go_rec(rec)) {
+		go_ret_value(o, f, rec, size, false);
+		return;
+	}
 	if (e->cookie & RTRACE_COOKIE_TAIL) {
 		/* Left by a jmp to another function: its value is that one's. */
 		fputs(" = ? <tail call>", o->out);
@@ -335,11 +482,16 @@ static void print_ret_value(struct output *o, const struct output_func *f,
 }
 
 /* JSON `"ret":value,"ret_raw":n` of a return. */
-static void json_ret_value(struct output *o, const struct output_func *f,
-			   const struct rtrace_func_return *e)
+static void json_ret_value(struct output *o, const struct output_func *f, const void *rec,
+			   size_t size)
 {
+	const struct rtrace_func_return *e = rec;
 	struct dwarf_format_opts d;
 
+	if (is_go_rec(rec)) {
+		go_ret_value(o, f, rec, size, true);
+		return;
+	}
 	fputs(",\"ret\":", o->out);
 	if (e->cookie & RTRACE_COOKIE_TAIL) {
 		fputs("null,\"tail_call\":true", o->out);
@@ -386,6 +538,13 @@ static void flush_held(struct output *o)
 }
 
 /* ---- JSON ---- */
+
+/* A goroutine's records say which: `"g":"0x..."`. */
+static void json_g(struct output *o, const struct tid_state *t)
+{
+	if (t->g)
+		fprintf(o->out, ",\"g\":\"%#llx\"", (unsigned long long)t->g);
+}
 
 static void json_begin(struct output *o, const char *type, __u64 ts, __u32 tgid, __u32 tid)
 {
@@ -592,7 +751,7 @@ static void on_sys_exit(struct output *o, struct tid_state *t, const struct rtra
 
 /* `} name = value <dur>` closing a call (ret NULL: value_text instead). */
 static void print_return_line(struct output *o, struct tid_state *t, __u64 cookie, __u64 ts,
-			      const struct rtrace_func_return *ret, const char *value_text,
+			      const void *ret, size_t ret_size, const char *value_text,
 			      long long ns)
 {
 	struct output_func f;
@@ -601,7 +760,7 @@ static void print_return_line(struct output *o, struct tid_state *t, __u64 cooki
 	print_prefix(o, t, ts, true);
 	fprintf(o->out, "} %s", f.name);
 	if (ret)
-		print_ret_value(o, &f, ret);
+		print_ret_value(o, &f, ret, ret_size);
 	else
 		fprintf(o->out, " = %s", value_text);
 	if (ns >= 0)
@@ -634,6 +793,7 @@ static void unwind_to(struct output *o, struct tid_state *t, __u64 sp, __u64 ts,
 			json_begin(o, "return", ts, t->tgid, t->tid);
 			fputs(",\"name\":", o->out);
 			json_str(o->out, func_name(o, fr->cookie));
+			json_g(o, t);
 			fprintf(o->out, ",\"ret\":null,\"unwound\":true,\"depth\":%d}\n", t->depth);
 			continue;
 		}
@@ -646,54 +806,103 @@ static void unwind_to(struct output *o, struct tid_state *t, __u64 sp, __u64 ts,
 			fputs(" = ? <unwound>\n", o->out);
 			continue;
 		}
-		print_return_line(o, t, fr->cookie, ts, NULL, "? <unwound>", -1);
+		print_return_line(o, t, fr->cookie, ts, NULL, 0, "? <unwound>", -1);
+	}
+}
+
+/* An entry or a return, C or Go, in the terms frames pair by. */
+struct call_ev {
+	const void *rec;	/* the record, for its values */
+	size_t size;
+	__u64 cookie;
+	__u64 sp;		/* entry sp: where the frame is */
+	__u64 ret_addr;		/* entries: the return address (C), else 0 */
+	__u64 ts;
+};
+
+/* A Go frame's place as an sp to compare: its distance below the top of its goroutine's
+ * stack, which copystack keeps when it moves the stack to grow or shrink it, where the raw
+ * sp of the entry and of its RET would differ. */
+#define GO_STACK_TOP	(1ULL << 62)
+
+static __u64 go_pos(const struct rtrace_go_call *e)
+{
+	if (!e->stack_hi || e->stack_hi < e->sp || e->stack_hi - e->sp >= GO_STACK_TOP)
+		return e->sp;
+	return GO_STACK_TOP - (e->stack_hi - e->sp);
+}
+
+/* @rec (of @size bytes, checked) as an entry or a return. */
+static void call_ev_of(const void *rec, size_t size, struct call_ev *c)
+{
+	const struct rtrace_hdr *h = rec;
+
+	c->rec = rec;
+	c->size = size;
+	c->ts = h->ts_ns;
+	c->ret_addr = 0;
+	switch (h->type) {
+	case RTRACE_EV_FUNC_ENTRY:
+		c->cookie = ((const struct rtrace_func_entry *)rec)->cookie;
+		c->sp = ((const struct rtrace_func_entry *)rec)->sp;
+		c->ret_addr = ((const struct rtrace_func_entry *)rec)->ret_addr;
+		break;
+	case RTRACE_EV_FUNC_RETURN:
+		/* after the return: entry sp + 8 */
+		c->cookie = ((const struct rtrace_func_return *)rec)->cookie;
+		c->sp = ((const struct rtrace_func_return *)rec)->sp - 8;
+		break;
+	default:
+		/* a RET site: sp at the return address, as at the entry */
+		c->cookie = ((const struct rtrace_go_call *)rec)->cookie;
+		c->sp = go_pos(rec);
 	}
 }
 
 /* Whether this entry shows the thread left its newest frame without a return. */
-static bool entry_unwinds_top(const struct tid_state *t, const struct rtrace_func_entry *e)
+static bool entry_unwinds_top(const struct tid_state *t, const struct call_ev *c)
 {
 	__u64 top_sp;
 
 	if (!t->depth)
 		return false;
 	top_sp = t->frames[t->depth - 1].sp;
-	return top_sp < e->sp || (top_sp == e->sp && !is_trampoline(e->ret_addr));
+	return top_sp < c->sp || (top_sp == c->sp && !is_trampoline(c->ret_addr));
 }
 
-static void json_call(struct output *o, struct tid_state *t, const struct rtrace_func_entry *e,
-		      size_t size, int depth, bool returns)
+static void json_call(struct output *o, struct tid_state *t, const struct call_ev *c, int depth,
+		      bool returns)
 {
 	struct output_func f;
 
-	func_info(o, e->cookie, &f);
-	json_begin(o, "call", e->hdr.ts_ns, t->tgid, t->tid);
+	func_info(o, c->cookie, &f);
+	json_begin(o, "call", c->ts, t->tgid, t->tid);
 	fputs(",\"name\":", o->out);
 	json_str(o->out, f.name);
 	fputs(",\"module\":", o->out);
 	json_str(o->out, f.module);
-	if (f.proto || o->opts.raw_args) {
+	if (f.proto || f.go_proto || o->opts.raw_args) {
 		fputs(",\"args\":", o->out);
-		print_call_args(o, &f, e, size, true);
+		print_call_args(o, &f, c->rec, c->size, true);
 	}
+	json_g(o, t);
 	fprintf(o->out, ",\"depth\":%d%s}\n", depth, returns ? "" : ",\"returns\":false");
 }
 
-static void on_func_entry(struct output *o, struct tid_state *t, const struct rtrace_func_entry *e,
-			  size_t size)
+static void on_func_entry(struct output *o, struct tid_state *t, const struct call_ev *c)
 {
-	__u64 id = e->cookie & RTRACE_COOKIE_ID_MASK;
+	__u64 id = c->cookie & RTRACE_COOKIE_ID_MASK;
 
-	unwind_to(o, t, e->sp, e->hdr.ts_ns, !is_trampoline(e->ret_addr));
-	if (e->cookie & RTRACE_COOKIE_NORET) {
+	unwind_to(o, t, c->sp, c->ts, !is_trampoline(c->ret_addr));
+	if (c->cookie & RTRACE_COOKIE_NORET) {
 		/* No return probe: a mark in the timeline, no frame. */
 		if (o->opts.summary) {
 			count_func(o, id, 0);
 		} else if (o->opts.json) {
-			json_call(o, t, e, size, t->depth, false);
+			json_call(o, t, c, t->depth, false);
 		} else {
-			print_prefix(o, t, e->hdr.ts_ns, true);
-			print_call(o, e, size);
+			print_prefix(o, t, c->ts, true);
+			print_call(o, c->rec, c->size);
 			fputs(" ...\n", o->out);
 		}
 		return;
@@ -707,67 +916,66 @@ static void on_func_entry(struct output *o, struct tid_state *t, const struct rt
 		t->frames = grown;
 		t->cap = cap;
 	}
-	t->frames[t->depth++] = (struct frame){ e->cookie, e->sp, e->hdr.ts_ns };
+	t->frames[t->depth++] = (struct frame){ c->cookie, c->sp, c->ts };
 	if (o->opts.summary)
 		return;
 	if (o->opts.json) {
-		json_call(o, t, e, size, t->depth - 1, true);
+		json_call(o, t, c, t->depth - 1, true);
 		return;
 	}
 	/* Held until we know whether anything happens inside it. */
-	if (size > t->call_rec_size || !t->call_rec) {
-		void *grown = realloc(t->call_rec, size);
+	if (c->size > t->call_rec_size || !t->call_rec) {
+		void *grown = realloc(t->call_rec, c->size);
 
 		if (!grown)
 			return;
 		t->call_rec = grown;
 	}
-	memcpy(t->call_rec, e, size);
-	t->call_rec_size = size;
+	memcpy(t->call_rec, c->rec, c->size);
+	t->call_rec_size = c->size;
 	o->held = HELD_CALL;
 	o->held_tid = t;
 }
 
-static void on_func_return(struct output *o, struct tid_state *t, const struct rtrace_func_return *e)
+static void on_func_return(struct output *o, struct tid_state *t, const struct call_ev *c)
 {
-	__u64 entry_sp = e->sp - 8;
 	struct output_func f;
 	struct frame fr;
 
-	func_info(o, e->cookie, &f);
-	unwind_to(o, t, entry_sp, e->hdr.ts_ns, false);
-	/* The same function: an exit probe's cookie may say it was a tail call. */
-	if (!t->depth ||
-	    (t->frames[t->depth - 1].cookie & RTRACE_COOKIE_ID_MASK) !=
-		    (e->cookie & RTRACE_COOKIE_ID_MASK) ||
-	    t->frames[t->depth - 1].sp != entry_sp) {
+	func_info(o, c->cookie, &f);
+	unwind_to(o, t, c->sp, c->ts, false);
+	/* Go entries and RET sites carry different flags: the ids pair. */
+	if (!t->depth || ((t->frames[t->depth - 1].cookie ^ c->cookie) & RTRACE_COOKIE_ID_MASK) ||
+	    t->frames[t->depth - 1].sp != c->sp) {
 		/* Its entry happened before we attached. */
 		o->stats.unmatched_returns++;
 		if (o->opts.summary)
 			return;
 		if (o->opts.json) {
-			json_begin(o, "return", e->hdr.ts_ns, t->tgid, t->tid);
+			json_begin(o, "return", c->ts, t->tgid, t->tid);
 			fputs(",\"name\":", o->out);
 			json_str(o->out, f.name);
-			json_ret_value(o, &f, e);
+			json_ret_value(o, &f, c->rec, c->size);
+			json_g(o, t);
 			fprintf(o->out, ",\"depth\":%d,\"entry_seen\":false}\n", t->depth);
 			return;
 		}
-		print_return_line(o, t, e->cookie, e->hdr.ts_ns, e, NULL, -1);
+		print_return_line(o, t, c->cookie, c->ts, c->rec, c->size, NULL, -1);
 		return;
 	}
 	fr = t->frames[--t->depth];
 	if (o->opts.summary) {
-		count_func(o, e->cookie & RTRACE_COOKIE_ID_MASK, e->hdr.ts_ns - fr.ts);
+		count_func(o, c->cookie & RTRACE_COOKIE_ID_MASK, c->ts - fr.ts);
 		return;
 	}
 	if (o->opts.json) {
-		json_begin(o, "return", e->hdr.ts_ns, t->tgid, t->tid);
+		json_begin(o, "return", c->ts, t->tgid, t->tid);
 		fputs(",\"name\":", o->out);
 		json_str(o->out, f.name);
-		json_ret_value(o, &f, e);
+		json_ret_value(o, &f, c->rec, c->size);
+		json_g(o, t);
 		fprintf(o->out, ",\"dur_ns\":%llu,\"depth\":%d}\n",
-			(unsigned long long)(e->hdr.ts_ns - fr.ts), t->depth);
+			(unsigned long long)(c->ts - fr.ts), t->depth);
 		return;
 	}
 	if (o->held_tid == t && o->held == HELD_CALL) {
@@ -776,12 +984,25 @@ static void on_func_return(struct output *o, struct tid_state *t, const struct r
 		o->held_tid = NULL;
 		print_prefix(o, t, fr.ts, true);
 		print_call(o, t->call_rec, t->call_rec_size);
-		print_ret_value(o, &f, e);
-		print_duration(o, e->hdr.ts_ns - fr.ts);
+		print_ret_value(o, &f, c->rec, c->size);
+		print_duration(o, c->ts - fr.ts);
 		fputc('\n', o->out);
 		return;
 	}
-	print_return_line(o, t, e->cookie, e->hdr.ts_ns, e, NULL, e->hdr.ts_ns - fr.ts);
+	print_return_line(o, t, c->cookie, c->ts, c->rec, c->size, NULL, c->ts - fr.ts);
+}
+
+/* runtime.goexit1: the goroutine is done; frames it left (runtime.Goexit) are gone. */
+static void on_go_exit(struct output *o, const struct rtrace_go_exit *e)
+{
+	struct tid_state *gs = go_find(o, e->hdr.tgid, e->g, false);
+
+	if (!gs || !gs->depth)
+		return;
+	if (o->held != HELD_NONE && o->held_tid != gs)
+		flush_held(o);
+	gs->tid = e->hdr.tid;
+	unwind_to(o, gs, ~0ULL, e->hdr.ts_ns, true);
 }
 
 static void on_exit_event(struct output *o, const struct rtrace_exit *e)
@@ -797,6 +1018,14 @@ static void on_exit_event(struct output *o, const struct rtrace_exit *e)
 			continue;
 		end_syscall(o, t);
 		t->depth = 0;
+		t->cur_go = NULL;
+	}
+	for (i = 0; i < o->gos_cap; i++)
+		if (o->gos[i] && o->gos[i]->tgid == e->hdr.tgid)
+			o->gos[i]->depth = 0;
+	if (o->held_tid && o->held_tid->g && o->held_tid->tgid == e->hdr.tgid) {
+		o->held = HELD_NONE;
+		o->held_tid = NULL;
 	}
 	sysdecode_fds_forget(o->fds, e->hdr.tgid);
 	if (o->opts.summary)
@@ -823,7 +1052,9 @@ static void on_exit_event(struct output *o, const struct rtrace_exit *e)
 int output_event(struct output *o, const void *data, size_t size)
 {
 	const struct rtrace_hdr *h = data;
-	struct tid_state *t;
+	bool go = h->type == RTRACE_EV_GO_ENTRY || h->type == RTRACE_EV_GO_RETURN;
+	struct tid_state *t, *gs = NULL;
+	struct call_ev c;
 
 	if (size < sizeof(*h))
 		return -EINVAL;
@@ -831,17 +1062,32 @@ int output_event(struct output *o, const void *data, size_t size)
 	t = tid_find(o, h->tid, h->tgid, true);
 	if (!t)
 		return -ENOMEM;
+	if (go) {
+		/* Goroutines move between threads: their calls pair in their own state, shown
+		 * on the thread they ran on. */
+		if (size < sizeof(struct rtrace_go_call))
+			return -EINVAL;
+		gs = go_find(o, h->tgid, ((const struct rtrace_go_call *)data)->g, true);
+		if (!gs)
+			return -ENOMEM;
+		gs->tid = h->tid;
+		t->cur_go = gs;
+		t = gs;
+	}
+	if ((h->type == RTRACE_EV_FUNC_ENTRY && size >= sizeof(struct rtrace_func_entry)) ||
+	    (h->type == RTRACE_EV_FUNC_RETURN && size >= sizeof(struct rtrace_func_return)) || go)
+		call_ev_of(data, size, &c);
 	/* Whatever prints next and is not the held line's completion prints it
 	 * open. Process events print nothing of their own here (exit closes the
-	 * held syscall itself). */
+	 * held syscall itself), nor do goroutine ends (on_go_exit() sees to it). */
 	if (o->held != HELD_NONE && h->type != RTRACE_EV_EXEC && h->type != RTRACE_EV_FORK &&
-	    h->type != RTRACE_EV_EXIT) {
+	    h->type != RTRACE_EV_EXIT && h->type != RTRACE_EV_GO_EXIT) {
+		bool ret = h->type == RTRACE_EV_FUNC_RETURN || h->type == RTRACE_EV_GO_RETURN;
+		bool entry = h->type == RTRACE_EV_FUNC_ENTRY || h->type == RTRACE_EV_GO_ENTRY;
 		bool completes = o->held_tid == t &&
 				 ((o->held == HELD_SYSCALL && h->type == RTRACE_EV_SYS_EXIT) ||
-				  (o->held == HELD_CALL && h->type == RTRACE_EV_FUNC_RETURN) ||
-				  (o->held == HELD_CALL && h->type == RTRACE_EV_FUNC_ENTRY &&
-				   size >= sizeof(struct rtrace_func_entry) &&
-				   entry_unwinds_top(t, data)));
+				  (o->held == HELD_CALL && ret) ||
+				  (o->held == HELD_CALL && entry && entry_unwinds_top(t, &c)));
 
 		if (!completes)
 			flush_held(o);
@@ -860,12 +1106,23 @@ int output_event(struct output *o, const void *data, size_t size)
 	case RTRACE_EV_FUNC_ENTRY:
 		if (size < sizeof(struct rtrace_func_entry))
 			return -EINVAL;
-		on_func_entry(o, t, data, size);
+		on_func_entry(o, t, &c);
 		break;
 	case RTRACE_EV_FUNC_RETURN:
 		if (size < sizeof(struct rtrace_func_return))
 			return -EINVAL;
-		on_func_return(o, t, data);
+		on_func_return(o, t, &c);
+		break;
+	case RTRACE_EV_GO_ENTRY:
+		on_func_entry(o, t, &c);
+		break;
+	case RTRACE_EV_GO_RETURN:
+		on_func_return(o, t, &c);
+		break;
+	case RTRACE_EV_GO_EXIT:
+		if (size < sizeof(struct rtrace_go_exit))
+			return -EINVAL;
+		on_go_exit(o, data);
 		break;
 	case RTRACE_EV_FORK: {
 		const struct rtrace_fork *f = data;
@@ -1057,6 +1314,14 @@ void output_free(struct output *o)
 		free(o->tids[i].enter_caps);
 		free(o->tids[i].call_rec);
 	}
+	for (i = 0; i < o->gos_cap; i++) {
+		if (!o->gos[i])
+			continue;
+		free(o->gos[i]->frames);
+		free(o->gos[i]->call_rec);
+		free(o->gos[i]);
+	}
+	free(o->gos);
 	if (o->scratch)
 		fclose(o->scratch);
 	free(o->scratch_buf);

@@ -27,12 +27,14 @@ struct output_opts {
 
 struct output;
 struct dwarf_proto;
+struct go_proto;
 
 /* What the loader knows of a traced function. */
 struct output_func {
 	const char *name;
 	const char *module;
 	const struct dwarf_proto *proto;	/* NULL: no types, arguments not shown */
+	const struct go_proto *go_proto;	/* a Go function's, instead of proto */
 	__u64 offset;		/* file offset of its probe: with the probe's address,
 				 * where its module is mapped */
 };

@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "funcs.h"
+#include "go_attach.h"
 #include "kernel_features.h"
 #include "log.h"
 #include "output.h"
@@ -219,6 +220,8 @@ int tracer_load(struct tracer *tr, const struct env *env)
 	/* Room for the functions of programs and libraries that appear later (follow.c). */
 	err = bpf_map__set_max_entries(tr->skel->maps.func_specs,
 				       nr_func_specs(tr) + RTRACE_SPEC_HEADROOM);
+	if (!err)
+		err = go_prepare(tr, tr->use_multi);
 	if (err)
 		goto fail;
 	err = rtrace_bpf__load(tr->skel);
@@ -241,6 +244,8 @@ int tracer_load(struct tracer *tr, const struct env *env)
 	err = load_capture_specs(tr);
 	if (!err)
 		err = load_func_specs(tr);
+	if (!err)
+		err = go_load_specs(tr);
 	if (err)
 		goto fail;
 	return 0;
@@ -251,7 +256,7 @@ fail:
 
 /* Keeps a link, tagged with the process its probes are limited to (tr->attach_pid; 0 for
  * tracepoints and probes on every process), so that it goes when that process does. */
-static int add_link(struct tracer *tr, struct bpf_link *link)
+int tracer_keep_link(struct tracer *tr, struct bpf_link *link)
 {
 	struct bpf_link **grown;
 	pid_t *pids;
@@ -291,7 +296,7 @@ int tracer_attach_core(struct tracer *tr)
 			elog("cannot attach %s: %s", bpf_program__name(progs[i]), strerror(-err));
 			return err;
 		}
-		err = add_link(tr, link);
+		err = tracer_keep_link(tr, link);
 		if (err) {
 			elog("cannot attach %s: %s", bpf_program__name(progs[i]), strerror(-err));
 			return err;
@@ -404,7 +409,7 @@ static int attach_perf_return(struct tracer *tr, const struct func_desc *f, cons
 	opts->retprobe = false;
 	if (!link)
 		return -errno;
-	return add_link(tr, link);
+	return tracer_keep_link(tr, link);
 }
 
 /* A perf link on every exit of function @i. Returns 0, -ENOMEM, or another -errno. */
@@ -424,7 +429,7 @@ static int attach_perf_exits(struct tracer *tr, const struct func_table *ft, siz
 						       f->entry_offset + f->exits[e].off, &opts);
 		if (!link)
 			return -errno;
-		err = add_link(tr, link);
+		err = tracer_keep_link(tr, link);
 		if (err)
 			return err;
 	}
@@ -453,7 +458,7 @@ static int attach_perf(struct tracer *tr, const struct func_table *ft, size_t fi
 		const struct func_desc *f = &ft->funcs[i];
 		const char *path = module_open_path(ft, f->module);
 
-		if (f->refused)
+		if (f->refused || f->go.is_go)	/* Go code: go_attach() */
 			continue;
 		nr_tried++;
 		opts.bpf_cookie = func_cookie(tr, ft, i);
@@ -469,7 +474,7 @@ static int attach_perf(struct tracer *tr, const struct func_table *ft, size_t fi
 			err = 0;
 			continue;
 		}
-		err = add_link(tr, link);
+		err = tracer_keep_link(tr, link);
 		if (err)
 			goto cleanup;
 		if (ret_how(tr, ft, i) == FUNCS_RET_NONE || !progs->ret)
@@ -500,7 +505,7 @@ cleanup:
 	return err;
 }
 
-static int add_multi_fd(struct tracer *tr, int fd)
+int tracer_keep_multi_fd(struct tracer *tr, int fd)
 {
 	pid_t *pids;
 	int *grown;
@@ -542,7 +547,7 @@ static int attach_multi_range(struct tracer *tr, struct multi_set *set, int prog
 	fd = uprobe_multi_link_create(prog_fd, set->path, set->offsets + lo, set->cookies + lo, n,
 				      flags, pid);
 	if (fd >= 0)
-		return add_multi_fd(tr, fd);
+		return tracer_keep_multi_fd(tr, fd);
 	if (!offset_error(fd))
 		return fd;
 	if (n == 1) {
@@ -613,7 +618,7 @@ static int attach_module_exits(struct tracer *tr, const struct func_table *ft,
 	fd = n ? uprobe_multi_link_create(bpf_program__fd(prog), set->path, offsets, cookies, n,
 					  0, pid) : 0;
 	if (fd > 0)
-		fd = add_multi_fd(tr, fd);
+		fd = tracer_keep_multi_fd(tr, fd);
 cleanup:
 	free(cookies);
 	free(offsets);
@@ -724,7 +729,7 @@ static int attach_multi(struct tracer *tr, const struct func_table *ft, size_t f
 	}
 	/* Functions with no safe probe site were said so when resolved. */
 	for (i = 0; i < ft->nr_funcs; i++)
-		done[i] = i < first || ft->funcs[i].refused;
+		done[i] = i < first || ft->funcs[i].refused || ft->funcs[i].go.is_go;
 	for (i = 0; i < ft->nr_funcs && !err; i++)
 		if (!done[i])
 			err = attach_module(tr, ft, i, done, pid_filter < 0 ? 0 : pid_filter,
@@ -759,6 +764,8 @@ int tracer_attach_funcs(struct tracer *tr, const struct func_table *ft, size_t f
 		err = attach_multi(tr, ft, first, pid_filter, &nr_unprobed, &progs);
 	else
 		err = attach_perf(tr, ft, first, pid_filter, &progs);
+	if (!err)
+		err = go_attach(tr, ft, first, pid_filter);
 	tr->attach_pid = 0;
 	if (!err)
 		vlog("%zu functions attached%s with %s in %.1f ms",
@@ -780,10 +787,10 @@ int tracer_attach_linkmap(struct tracer *tr, const char *path, unsigned long lon
 	tr->attach_pid = pid;
 	if (tr->use_multi) {
 		fd = uprobe_multi_link_create(bpf_program__fd(prog), path, &off, &cookie, 1, 0, pid);
-		err = fd < 0 ? fd : add_multi_fd(tr, fd);
+		err = fd < 0 ? fd : tracer_keep_multi_fd(tr, fd);
 	} else {
 		link = bpf_program__attach_uprobe_opts(prog, pid, path, offset, &opts);
-		err = link ? add_link(tr, link) : -errno;
+		err = link ? tracer_keep_link(tr, link) : -errno;
 	}
 	tr->attach_pid = 0;
 	return err;

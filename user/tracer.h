@@ -80,6 +80,10 @@ int tracer_attach_linkmap(struct tracer *tr, const char *path, unsigned long lon
 /* Puts the capture specs of ft->funcs[first..] in BPF's map; a function whose spec does not
  * fit is traced without one. Returns 0. */
 int tracer_add_func_specs(struct tracer *tr, struct func_table *ft, size_t first);
+/* Keeps a link (or a uprobe_multi link's fd) until detach, tagged with tr->attach_pid so
+ * that tracer_detach_pid() finds it. Returns 0, or -ENOMEM after closing it. */
+int tracer_keep_link(struct tracer *tr, struct bpf_link *link);
+int tracer_keep_multi_fd(struct tracer *tr, int fd);
 /* Detaches the probes made for process @pid alone (it exited). */
 void tracer_detach_pid(struct tracer *tr, pid_t pid);
 /* Detaches every probe: stop first, so no entry loses its return. */

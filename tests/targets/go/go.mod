@@ -1,0 +1,3 @@
+module rtrace/gotarget
+
+go 1.19
