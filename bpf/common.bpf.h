@@ -156,6 +156,14 @@ static __always_inline void record_end(struct batch *b, void *e, __u32 size)
 	b->busy = 0;
 }
 
+/* Whether a probe whose attach cookie is @cookie is for process @tgid. */
+static __always_inline bool cookie_for(__u64 cookie, __u32 tgid)
+{
+	__u32 owner = (cookie >> RTRACE_COOKIE_OWNER_SHIFT) & RTRACE_COOKIE_OWNER_MASK;
+
+	return !owner || owner == tgid;
+}
+
 static __always_inline void fill_hdr(struct rtrace_hdr *h, __u32 type, __u64 pid_tgid, __u32 size)
 {
 	h->type = type;

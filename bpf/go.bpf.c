@@ -123,6 +123,8 @@ static __always_inline int go_event(struct pt_regs *ctx, __u32 type)
 	if (!go_traced(pid_tgid >> 32))
 		return 0;
 	cookie = bpf_get_attach_cookie(ctx);
+	if (!cookie_for(cookie, pid_tgid >> 32))
+		return 0;
 	/* On the stack check's `jbe`: taken, it goes to morestack, which grows the stack and
 	 * restarts the function from its first instruction: that pass is the call. */
 	if ((cookie & RTRACE_COOKIE_GO_SPLIT) && (ctx->flags & (EFLAGS_CF | EFLAGS_ZF)))
@@ -175,12 +177,13 @@ int BPF_KPROBE(go_exit)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 pid_tgid = (__u64)task->tgid << 32 | (__u32)task->pid;
+	__u64 cookie = bpf_get_attach_cookie(ctx);
 	struct rtrace_go_exit *e;
 	struct batch *b;
 
-	if (!go_traced(pid_tgid >> 32))
+	if (!go_traced(pid_tgid >> 32) || !cookie_for(cookie, pid_tgid >> 32))
 		return 0;
-	if ((bpf_get_attach_cookie(ctx) & RTRACE_COOKIE_GO_SPLIT) &&
+	if ((cookie & RTRACE_COOKIE_GO_SPLIT) &&
 	    (ctx->flags & (EFLAGS_CF | EFLAGS_ZF)))
 		return 0;
 	e = record_begin(&b, sizeof(*e));

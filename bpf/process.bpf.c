@@ -65,7 +65,9 @@ int BPF_PROG(sched_exit, struct task_struct *p)
 	 * read through CO-RE since 6.1 has no group_dead argument here. */
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
-	bpf_map_delete_elem(&traced_tgids, &tgid);
+	/* Threads leaving together may all see zero: the one that removes the process says so. */
+	if (bpf_map_delete_elem(&traced_tgids, &tgid))
+		return 0;
 	e = reserve_event(&proc_events, sizeof(*e));
 	if (!e)
 		return 0;

@@ -154,6 +154,8 @@ int BPF_KPROBE(func_entry)
 	if (!func_traced(pid_tgid >> 32))
 		return 0;
 	cookie = bpf_get_attach_cookie(ctx);
+	if (!cookie_for(cookie, pid_tgid >> 32))
+		return 0;
 	if (cookie & RTRACE_COOKIE_CAPTURE) {
 		struct rtrace_func_spec *spec;
 		struct scratch *s;
@@ -189,16 +191,17 @@ static __always_inline void emit_return(struct pt_regs *ctx, __u64 sp)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 pid_tgid = (__u64)task->tgid << 32 | (__u32)task->pid;
+	__u64 cookie = bpf_get_attach_cookie(ctx);
 	struct rtrace_func_return *e;
 	struct batch *b;
 
-	if (!func_traced(pid_tgid >> 32))
+	if (!func_traced(pid_tgid >> 32) || !cookie_for(cookie, pid_tgid >> 32))
 		return;
 	e = record_begin(&b, sizeof(*e));
 	if (!e)
 		return;
 	fill_hdr(&e->hdr, RTRACE_EV_FUNC_RETURN, pid_tgid, sizeof(*e));
-	e->cookie = bpf_get_attach_cookie(ctx);
+	e->cookie = cookie;
 	e->sp = sp;
 	e->ret = PT_REGS_RC(ctx);
 	e->ret2 = ctx->dx;

@@ -49,7 +49,12 @@ enum rtrace_event_type {
 /* Cookie bit of a probe on a function's way out: a jmp to another function
  * (a tail call), so the return value is not known there. */
 #define RTRACE_COOKIE_TAIL	(1ULL << 60)
-#define RTRACE_COOKIE_ID_MASK	((1ULL << 60) - 1)
+/* Bits 38-59: the process the probe is for (0: any). The kernel limits a uprobe_multi link to
+ * its process; before 6.6 a perf-event link's return probe runs for every process that hits
+ * the function (its filter is for entries), so BPF compares. */
+#define RTRACE_COOKIE_OWNER_SHIFT	38
+#define RTRACE_COOKIE_OWNER_MASK	((1ULL << 22) - 1)	/* pid_max is at most 2^22 */
+#define RTRACE_COOKIE_ID_MASK	((1ULL << RTRACE_COOKIE_OWNER_SHIFT) - 1)
 
 /* What BPF copies from user memory for a syscall argument, so that the
  * loader can decode paths, buffers and structs as strace does. The loader

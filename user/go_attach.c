@@ -181,6 +181,7 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 {
 	struct go_set entries = {}, rets = {}, exits = {};
 	size_t i, k, nr_rets = 0;
+	__u64 owner = pid_filter > 0 ? (__u64)pid_filter << RTRACE_COOKIE_OWNER_SHIFT : 0;
 	__u64 cookie, off;
 	bool split;
 	int err = 0;
@@ -190,13 +191,13 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 
 		if (f->module != mod->path || !f->go.is_go || f->refused)
 			continue;
-		cookie = i | (f->no_return ? RTRACE_COOKIE_NORET : 0) |
+		cookie = i | owner | (f->no_return ? RTRACE_COOKIE_NORET : 0) |
 			 (f->has_spec ? RTRACE_COOKIE_CAPTURE : 0) |
 			 (f->go.on_branch ? RTRACE_COOKIE_GO_SPLIT : 0);
 		err = set_add(&entries, f->offset, cookie, i);
 		if (f->no_return)
 			continue;
-		cookie = i | (f->has_ret_spec ? RTRACE_COOKIE_CAPTURE : 0);
+		cookie = i | owner | (f->has_ret_spec ? RTRACE_COOKIE_CAPTURE : 0);
 		for (k = 0; k < f->go.nr_rets && !err; k++)
 			err = set_add(&rets, f->entry_offset + f->go.rets[k], cookie, i);
 		nr_rets += f->go.nr_rets;
@@ -207,7 +208,7 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 			vlog("no runtime.goexit1 to probe in %s: frames of goroutines that end "
 			     "inside traced calls close when their g is reused", mod->path);
 		else
-			err = set_add(&exits, off, split ? RTRACE_COOKIE_GO_SPLIT : 0, SIZE_MAX);
+			err = set_add(&exits, off, owner | (split ? RTRACE_COOKIE_GO_SPLIT : 0), SIZE_MAX);
 	}
 	if (err)
 		goto cleanup;

@@ -325,7 +325,8 @@ static enum funcs_ret_how ret_how(const struct tracer *tr, const struct func_tab
 static __u64 func_cookie(const struct tracer *tr, const struct func_table *ft, size_t i)
 {
 	return i | (ret_how(tr, ft, i) == FUNCS_RET_NONE ? RTRACE_COOKIE_NORET : 0) |
-	       (ft->funcs[i].has_spec ? RTRACE_COOKIE_CAPTURE : 0);
+	       (ft->funcs[i].has_spec ? RTRACE_COOKIE_CAPTURE : 0) |
+	       (tr->attach_pid > 0 ? (__u64)tr->attach_pid << RTRACE_COOKIE_OWNER_SHIFT : 0);
 }
 
 /* strerror() for attach errors, which include the kernel's ENOTSUPP. */
