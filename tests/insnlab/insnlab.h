@@ -40,9 +40,9 @@ struct regs {
 	uint64_t k[8];
 };
 
-/* What the CPU offers, from cpuid/xgetbv. */
+/* What the CPU offers, from cpuid/xgetbv; fsgsbase only where the kernel enables it too. */
 struct cpu {
-	bool avx, avx512, avx512bw;
+	bool avx, avx512, avx512bw, fsgsbase;
 };
 
 /* One run of the instruction. */
