@@ -3,13 +3,16 @@
  *
  * A blob is code at B (an anonymous copy for the unprobed runs, then the code file, which uprobes
  * want, mapped in its place), with anonymous data right after the code (B + DATA_OFF):
- *   B+0          prologue: fxrstor, vector and mask registers, rflags (popfq on its own stack),
- *                rsp and the other 15 GPRs from the input block, then jmp to B+INSN_OFF
+ *   B+0          prologue: for an instruction with %fs:/%gs: memory operands, the fs and gs
+ *                bases saved and pointed into the scratch buffer (wrfsbase, wrgsbase); fxrstor,
+ *                vector and mask registers, rflags (popfq on its own stack), rsp and the other
+ *                15 GPRs from the input block, then jmp to B+INSN_OFF
  *   B+INSN_OFF   the instruction under test; relative branches retargeted to the taken pad,
  *                RIP-relative operands to B+DATA_OFF+RIP_TARGET
  *   end          "next" pad: records PATH_NEXT, jumps to the epilogue
  *   end+PAD_GAP  "taken" pad: records PATH_TAKEN, jumps to the epilogue
- *   B+COMMON_OFF epilogue: stores everything to the output block, jumps to insnlab_leave
+ *   B+COMMON_OFF epilogue: stores everything to the output block, restores the fs and gs bases,
+ *                jumps to insnlab_leave
  * Everything the blob references is RIP-relative, so its code does not depend on B; only the
  * input state (pad addresses in registers or memory) does.
  */
@@ -42,6 +45,15 @@ uint8_t insnlab_host_fx[512] __attribute__((aligned(16)));
 void insnlab_enter(void *entry);
 void insnlab_leave(void);
 
+/* A signal in the blob arrives with the blob's fs and gs bases, but glibc's code (the stack
+ * protector at %fs:0x28, siglongjmp's pointer mangling at %fs:0x30, errno) wants its own: the
+ * handler's entry, insnlab_signal, puts the real ones back before any C code runs.
+ */
+uint8_t insnlab_fsgsbase;	/* set: the CPU and kernel let blobs switch the bases */
+uint64_t insnlab_host_seg[2];	/* the real fs and gs bases */
+void insnlab_signal(int sig, siginfo_t *si, void *ctx);
+void insnlab_on_signal(int sig, siginfo_t *si, void *ctx);
+
 asm(".text\n"
     ".globl insnlab_enter\n"
     ".type insnlab_enter, @function\n"
@@ -68,7 +80,18 @@ asm(".text\n"
     "	pop %rbx\n"
     "	pop %rbp\n"
     "	ret\n"
-    ".size insnlab_leave, .-insnlab_leave\n");
+    ".size insnlab_leave, .-insnlab_leave\n"
+    ".globl insnlab_signal\n"
+    ".type insnlab_signal, @function\n"
+    "insnlab_signal:\n"
+    "	cmpb $0, insnlab_fsgsbase(%rip)\n"
+    "	je 1f\n"
+    "	mov insnlab_host_seg(%rip), %rax\n"
+    "	wrfsbase %rax\n"
+    "	mov insnlab_host_seg+8(%rip), %rax\n"
+    "	wrgsbase %rax\n"
+    "1:	jmp insnlab_on_signal\n"
+    ".size insnlab_signal, .-insnlab_signal\n");
 
 static sigjmp_buf run_env;
 static volatile sig_atomic_t run_active;
@@ -81,8 +104,10 @@ static const int greg_of[16] = {
 	REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
 };
 
-/* A fault in the blob ends the run: its registers become the run's state. */
-static void on_signal(int sig, siginfo_t *si, void *ctx)
+/* A fault in the blob ends the run: its registers become the run's state. Entered through
+ * insnlab_signal.
+ */
+void insnlab_on_signal(int sig, siginfo_t *si, void *ctx)
 {
 	greg_t *g = ((ucontext_t *)ctx)->uc_mcontext.gregs;
 	uint64_t rip = g[REG_RIP];
@@ -111,10 +136,17 @@ static void on_signal(int sig, siginfo_t *si, void *ctx)
 int signals_init(void)
 {
 	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGALRM };
-	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO | SA_ONSTACK };
+	struct sigaction sa = { .sa_sigaction = insnlab_signal,
+				.sa_flags = SA_SIGINFO | SA_ONSTACK };
 	stack_t st = { .ss_size = 1 << 16 };
 	size_t i;
 
+	/* before any handler: they restore these */
+	if (cpu_get()->fsgsbase) {
+		asm volatile("rdfsbase %0" : "=r"(insnlab_host_seg[SEG_FS]));
+		asm volatile("rdgsbase %0" : "=r"(insnlab_host_seg[SEG_GS]));
+		insnlab_fsgsbase = 1;
+	}
 	st.ss_sp = malloc(st.ss_size);
 	if (!st.ss_sp)
 		return -ENOMEM;
@@ -199,6 +231,7 @@ static void ins2(struct asmbuf *a, ZydisMnemonic m, ZydisEncoderOperand o0, Zydi
 
 #define IN(field) (D_IN + offsetof(struct regs, field))
 #define OUT(field) (D_OUT + offsetof(struct regs, field))
+#define SEG(field) (D_SEG + offsetof(struct seg_bases, field))
 
 /* EVEX forms take the write mask as an operand: k0, no masking */
 static void ins3(struct asmbuf *a, ZydisMnemonic m, ZydisEncoderOperand o0, ZydisEncoderOperand o1,
@@ -209,11 +242,22 @@ static void ins3(struct asmbuf *a, ZydisMnemonic m, ZydisEncoderOperand o0, Zydi
 	emit(a, m, 3, ops);
 }
 
-static void gen_prologue(struct asmbuf *a, const struct cpu *cpu)
+static void gen_prologue(struct asmbuf *a, const struct cpu *cpu, bool seg)
 {
 	ZydisMnemonic kmov = cpu->avx512bw ? ZYDIS_MNEMONIC_KMOVQ : ZYDIS_MNEMONIC_KMOVW;
 	int i;
 
+	/* %fs:/%gs: operands land in the buffer, not in insnlab's own TLS */
+	if (seg) {
+		ins1(a, ZYDIS_MNEMONIC_RDFSBASE, reg(ZYDIS_REGISTER_RAX));
+		ins2(a, ZYDIS_MNEMONIC_MOV, dmem(SEG(host[SEG_FS]), 8), reg(ZYDIS_REGISTER_RAX));
+		ins1(a, ZYDIS_MNEMONIC_RDGSBASE, reg(ZYDIS_REGISTER_RAX));
+		ins2(a, ZYDIS_MNEMONIC_MOV, dmem(SEG(host[SEG_GS]), 8), reg(ZYDIS_REGISTER_RAX));
+		ins2(a, ZYDIS_MNEMONIC_MOV, reg(ZYDIS_REGISTER_RAX), dmem(SEG(run[SEG_FS]), 8));
+		ins1(a, ZYDIS_MNEMONIC_WRFSBASE, reg(ZYDIS_REGISTER_RAX));
+		ins2(a, ZYDIS_MNEMONIC_MOV, reg(ZYDIS_REGISTER_RAX), dmem(SEG(run[SEG_GS]), 8));
+		ins1(a, ZYDIS_MNEMONIC_WRGSBASE, reg(ZYDIS_REGISTER_RAX));
+	}
 	ins1(a, ZYDIS_MNEMONIC_FXRSTOR64, dmem(IN(fx), 512));
 	for (i = 0; cpu->avx512 && i < 32; i++)
 		ins3(a, ZYDIS_MNEMONIC_VMOVDQU64, reg(ZYDIS_REGISTER_ZMM0 + i),
@@ -237,13 +281,19 @@ static void gen_pad(struct asmbuf *a, int path)
 	ins1(a, ZYDIS_MNEMONIC_JMP, imm(COMMON_OFF));
 }
 
-static void gen_epilogue(struct asmbuf *a, const struct cpu *cpu)
+static void gen_epilogue(struct asmbuf *a, const struct cpu *cpu, bool seg)
 {
 	ZydisMnemonic kmov = cpu->avx512bw ? ZYDIS_MNEMONIC_KMOVQ : ZYDIS_MNEMONIC_KMOVW;
 	int i;
 
 	for (i = 0; i < 16; i++)
 		ins2(a, ZYDIS_MNEMONIC_MOV, dmem(OUT(gpr[i]), 8), reg(ZYDIS_REGISTER_RAX + i));
+	if (seg) {
+		ins2(a, ZYDIS_MNEMONIC_MOV, reg(ZYDIS_REGISTER_RAX), dmem(SEG(host[SEG_FS]), 8));
+		ins1(a, ZYDIS_MNEMONIC_WRFSBASE, reg(ZYDIS_REGISTER_RAX));
+		ins2(a, ZYDIS_MNEMONIC_MOV, reg(ZYDIS_REGISTER_RAX), dmem(SEG(host[SEG_GS]), 8));
+		ins1(a, ZYDIS_MNEMONIC_WRGSBASE, reg(ZYDIS_REGISTER_RAX));
+	}
 	ins2(a, ZYDIS_MNEMONIC_LEA, reg(ZYDIS_REGISTER_RSP), dmem(D_STACK_TOP, 8));
 	ins0(a, ZYDIS_MNEMONIC_PUSHFQ);
 	ins1(a, ZYDIS_MNEMONIC_POP, reg(ZYDIS_REGISTER_RAX));
@@ -272,6 +322,33 @@ static void put_le(uint8_t *p, uint64_t v, unsigned int size)
 		p[i] = v >> (8 * i);
 }
 
+/* SEG_FS or SEG_GS for a memory operand with an %fs: or %gs: override, else -1. */
+static int seg_of(const ZydisDecodedOperand *op)
+{
+	if (op->type != ZYDIS_OPERAND_TYPE_MEMORY)
+		return -1;
+	return op->mem.segment == ZYDIS_REGISTER_FS ? SEG_FS :
+	       op->mem.segment == ZYDIS_REGISTER_GS ? SEG_GS : -1;
+}
+
+/* Whether @s's instruction accesses (@write: writes) %fs: or %gs: memory. */
+bool uses_seg_mem(const struct site *s, bool write)
+{
+	int i;
+
+	for (i = 0; i < s->insn.operand_count; i++)
+		if (seg_of(&s->ops[i]) >= 0 && s->ops[i].mem.type != ZYDIS_MEMOP_TYPE_AGEN &&
+		    (!write || (s->ops[i].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE)))
+			return true;
+	return false;
+}
+
+/* The fs (@seg SEG_FS) or gs base of @s's runs, in the scratch buffer. */
+uint64_t seg_base(const struct site *s, int seg)
+{
+	return (uint64_t)s->buf + BUF_SIZE / 2 + (seg == SEG_FS ? FS_OFF : GS_OFF);
+}
+
 /* Copies the instruction to INSN_OFF with relative branch targets moved to the taken pad and
  * RIP-relative operands into the data area. Returns 0 or -ERANGE when they cannot be moved
  * without changing the instruction's length.
@@ -295,7 +372,8 @@ static int place_insn(const struct site *s, uint8_t *code)
 
 		if (op->type != ZYDIS_OPERAND_TYPE_MEMORY || op->mem.base != ZYDIS_REGISTER_RIP)
 			continue;
-		if (in->raw.disp.size != 32)
+		/* the base plus the RIP area's address is nowhere in particular */
+		if (in->raw.disp.size != 32 || (s->seg && seg_of(op) >= 0))
 			return -ERANGE;
 		put_le(p + in->raw.disp.offset,
 		       (uint32_t)(DATA_OFF + RIP_TARGET - (INSN_OFF + s->len)), 4);
@@ -399,15 +477,18 @@ static void put_target(struct site *s, uint64_t ea)
 
 /* Points memory operands into the scratch buffer (or the RIP area) and branch targets at the
  * taken pad: GPRs hold distinct 64-byte aligned addresses around the buffer's middle; index
- * registers hold small numbers; a base is moved when base+disp would leave the buffer.
+ * registers hold small numbers; a base is moved when base+disp would leave the buffer. With
+ * %fs: or %gs:, the same around that segment's base, the base register holding an offset from
+ * it (as a TLS offset does). Returns 0, or -ERANGE for an %fs:/%gs: write that cannot be kept
+ * in the buffer.
  */
-static void set_inputs(struct site *s)
+static int set_inputs(struct site *s)
 {
 	const ZydisDecodedInstruction *in = &s->insn;
-	uint64_t mid = (uint64_t)s->buf + BUF_SIZE / 2, lo, hi, ea, *g = s->in.gpr;
+	uint64_t mid = (uint64_t)s->buf + BUF_SIZE / 2, lo, hi, ea, sb, want, *g = s->in.gpr;
 	bool is_branch = in->meta.category == ZYDIS_CATEGORY_UNCOND_BR ||
 			 in->meta.category == ZYDIS_CATEGORY_CALL;
-	int i, b, x;
+	int i, b, x, sg;
 
 	for (i = 0; i < 16; i++)
 		g[i] = mid + (i - 8) * 0x1040;
@@ -449,9 +530,13 @@ static void set_inputs(struct site *s)
 			g[b] = site_pad(s, PATH_TAKEN);
 			continue;
 		}
-		if (op->type != ZYDIS_OPERAND_TYPE_MEMORY || op->mem.type != ZYDIS_MEMOP_TYPE_MEM ||
-		    op->mem.segment == ZYDIS_REGISTER_FS || op->mem.segment == ZYDIS_REGISTER_GS)
+		if (op->type != ZYDIS_OPERAND_TYPE_MEMORY || op->mem.type != ZYDIS_MEMOP_TYPE_MEM)
 			continue;
+		/* without fsgsbase: insnlab's own TLS, only read (job_build()) */
+		sg = seg_of(op);
+		if (sg >= 0 && !s->seg)
+			continue;
+		sb = sg >= 0 ? seg_base(s, sg) : 0;
 		if (op->mem.base == ZYDIS_REGISTER_RIP) {
 			ea = (uint64_t)s->base + DATA_OFF + RIP_TARGET;
 		} else {
@@ -459,22 +544,28 @@ static void set_inputs(struct site *s)
 			x = gpr_index(op->mem.index);
 			if (x >= 0 && x != b)
 				g[x] = 2;
-			ea = (b >= 0 ? g[b] : 0) + (x >= 0 ? g[x] * op->mem.scale : 0) +
+			ea = sb + (b >= 0 ? g[b] : 0) + (x >= 0 ? g[x] * op->mem.scale : 0) +
 			     op->mem.disp.value;
 			if ((ea < lo || ea > hi) && b >= 0 && b != RSP) {
-				uint64_t want = mid + (b - 8) * 0x1040 - op->mem.disp.value;
-
+				/* base + index * scale, an offset from sb for %fs:/%gs: */
+				want = (sg >= 0 ? sb : mid) + (b - 8) * 0x1040 - sb -
+				       op->mem.disp.value;
 				if (x == b)
-					g[b] = want / (1 + op->mem.scale);
+					g[b] = (int64_t)want / (1 + op->mem.scale);
 				else
 					g[b] = want - (x >= 0 ? g[x] * op->mem.scale : 0);
-				ea = g[b] + (x >= 0 ? g[x] * op->mem.scale : 0) +
+				ea = sb + g[b] + (x >= 0 ? g[x] * op->mem.scale : 0) +
 				     op->mem.disp.value;
 			}
 		}
+		/* elsewhere, it could hit any mapping (and it is a store insnlab would not undo) */
+		if (sg >= 0 && (op->actions & ZYDIS_OPERAND_ACTION_MASK_WRITE) &&
+		    (ea < lo || ea > hi))
+			return -ERANGE;
 		if (is_branch && i == 0)
 			put_target(s, ea);
 	}
+	return 0;
 }
 
 /* Fixed pseudo-random contents for the buffer and vector registers, so that loads from them
@@ -509,20 +600,22 @@ static int set_patterns(struct site *s)
 }
 
 /* Builds the blob for the decoded instruction in @s (bytes, len, insn, ops, buf, buf_init set)
- * and maps it. Returns 0, -ERANGE when the instruction's operands cannot be retargeted, or
- * -errno; site_destroy() undoes it.
+ * and maps it. Returns 0, -ERANGE when the instruction's operands cannot be retargeted (or kept
+ * in the buffer), or -errno; site_destroy() undoes it.
  */
 int site_build(struct site *s)
 {
 	const struct cpu *cpu = cpu_get();
 	uint8_t code[CODE_SIZE];
 	struct asmbuf a = { .p = code, .end = INSN_OFF };
+	struct seg_bases *seg;
 	int err;
 
 	s->fd = -1;
 	s->base = NULL;
+	s->seg = cpu->fsgsbase && uses_seg_mem(s, false);
 	memset(code, 0xcc, sizeof(code));
-	gen_prologue(&a, cpu);
+	gen_prologue(&a, cpu, s->seg);
 	err = place_insn(s, code);
 	if (err)
 		return err;
@@ -534,20 +627,22 @@ int site_build(struct site *s)
 	gen_pad(&a, PATH_TAKEN);
 	a.off = COMMON_OFF;
 	a.end = CODE_SIZE;
-	gen_epilogue(&a, cpu);
+	gen_epilogue(&a, cpu, s->seg);
 	if (a.err)
 		return a.err;
 	err = map_blob(s, code);
 	if (err)
 		return err;
 	*(uint64_t *)(s->base + DATA_OFF + D_EXIT) = (uint64_t)insnlab_leave;
+	seg = (struct seg_bases *)(s->base + DATA_OFF + D_SEG);
+	seg->run[SEG_FS] = seg_base(s, SEG_FS);
+	seg->run[SEG_GS] = seg_base(s, SEG_GS);
 	err = set_patterns(s);
-	if (err) {
+	if (!err)
+		err = set_inputs(s);
+	if (err)
 		site_destroy(s);
-		return err;
-	}
-	set_inputs(s);
-	return 0;
+	return err;
 }
 
 void site_destroy(struct site *s)

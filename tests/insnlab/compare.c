@@ -21,12 +21,23 @@ static int vec_bytes(void)
 	return cpu_get()->avx512 ? 64 : cpu_get()->avx ? 32 : 16;
 }
 
-/* Names where memory differs, relative to the test rsp when close to it. */
+/* Names where memory differs, relative to the test rsp, or the run's fs or gs base, when close
+ * to it.
+ */
 static void name_mem(const struct site *s, size_t first, size_t last, bool rip, char *out,
 		     size_t size)
 {
-	long long a, b, rsp = (long long)(s->in.gpr[4] - (uint64_t)s->buf);
+	long long a, b, rsp = (long long)(s->in.gpr[4] - (uint64_t)s->buf), sb;
+	int i;
 
+	for (i = 0; s->seg && !rip && i < 2; i++) {
+		sb = (long long)(seg_base(s, i) - (uint64_t)s->buf);
+		if ((long long)first > sb - 0x10000 && (long long)last < sb + 0x10000) {
+			snprintf(out, size, "mem(%s%+lld..%+lld)", i == SEG_GS ? "gs" : "fs",
+				 (long long)first - sb, (long long)last - sb);
+			return;
+		}
+	}
 	if (rip) {
 		a = (long long)first - (RIP_TARGET - D_RIP);
 		b = (long long)last - (RIP_TARGET - D_RIP);

@@ -2,10 +2,12 @@
 /* What this CPU can run: cpuid bits and the OS-enabled register state (XCR0), and the features
  * a decoded instruction's ISA set needs.
  */
+#include <asm/hwcap2.h>
 #include <cpuid.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include "insnlab.h"
 
@@ -139,7 +141,14 @@ static bool have(const char *name)
 		if (max < f->leaf)
 			return false;
 		__cpuid_count(f->leaf, f->sub, r[EAX], r[EBX], r[ECX], r[EDX]);
-		return (r[f->reg] >> f->bit & 1) && (xcr0 & f->xcr0) == f->xcr0;
+		if (!(r[f->reg] >> f->bit & 1) || (xcr0 & f->xcr0) != f->xcr0)
+			return false;
+		/* rdfsbase and friends fault in user mode unless the kernel sets CR4.FSGSBASE:
+		 * 5.9 and later, which say so in the auxv
+		 */
+		if (!strcmp(name, "fsgsbase"))
+			return getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE;
+		return true;
 	}
 	/* not in the table: let the run tell (SIGILL) */
 	return true;
@@ -159,6 +168,7 @@ int cpu_detect(struct cpu *cpu)
 	the_cpu.avx = have("avx");
 	the_cpu.avx512 = have("avx512f");
 	the_cpu.avx512bw = the_cpu.avx512 && have("avx512bw");
+	the_cpu.fsgsbase = have("fsgsbase");
 	if (cpu)
 		*cpu = the_cpu;
 	return 0;

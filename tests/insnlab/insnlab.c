@@ -87,7 +87,9 @@ static bool probe_error_is_ours(int err)
 }
 
 /* Why an instruction is not run here, or NULL. Faults are fine (caught and compared); what could
- * hurt insnlab itself is not. syscall runs: with rax = -1 it does nothing (blob.c).
+ * hurt insnlab itself is not. syscall runs: with rax = -1 it does nothing (blob.c). So does a
+ * store to %fs:/%gs: memory, insnlab's own TLS otherwise: the blob points the fs and gs bases
+ * into its buffer; without fsgsbase it cannot, and job_build() says so.
  */
 static const char *danger(const struct site *s)
 {
@@ -146,11 +148,6 @@ static const char *danger(const struct site *s)
 		    (op->actions & ZYDIS_OPERAND_ACTION_MASK_WRITE) &&
 		    ZydisRegisterGetClass(op->reg.value) == ZYDIS_REGCLASS_SEGMENT)
 			return "loads a segment register";
-		/* TLS is insnlab's own */
-		if (op->type == ZYDIS_OPERAND_TYPE_MEMORY &&
-		    (op->actions & ZYDIS_OPERAND_ACTION_MASK_WRITE) &&
-		    (op->mem.segment == ZYDIS_REGISTER_FS || op->mem.segment == ZYDIS_REGISTER_GS))
-			return "writes %fs:/%gs: memory";
 	}
 	return NULL;
 }
@@ -305,6 +302,8 @@ static int job_build(struct job *j)
 
 	j->why = danger(&j->s);
 	j->need = isa_missing(&j->s.insn);
+	if (!j->need && !cpu_get()->fsgsbase && uses_seg_mem(&j->s, true))
+		j->need = "fsgsbase";
 	memset(&j->R, 0, sizeof(j->R));
 	if (err == -ERANGE) {
 		j->res.outcome = "skipped";
@@ -341,6 +340,9 @@ static int job_probe(struct job *j)
 		in.r.path = R->u1[v].r.path;
 		compare(s, &in, &R->u1[v], s->buf_init, s->rip_init, j->ref_buf[v], j->ref_rip[v],
 			NULL, &R->changed[v]);
+		if (env.verbose && R->changed[v].f[F_MEM])
+			fprintf(stderr, "  u1   flags %#llx: wrote %s\n",
+				(unsigned long long)env.flags[v], R->changed[v].mem);
 		site_run(s, env.flags[v], &R->u2[v]);
 		show_run("u2", v, &R->u2[v]);
 		compare(s, &R->u1[v], &R->u2[v], j->ref_buf[v], j->ref_rip[v], s->buf,

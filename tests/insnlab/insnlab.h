@@ -18,6 +18,7 @@
 #define D_OUT		0x1000		/* struct regs stored by the epilogue */
 #define D_STACK_TOP	0x2800		/* the prologue's and epilogue's own stack */
 #define D_EXIT		0x2800		/* address of insnlab_leave */
+#define D_SEG		0x2840		/* struct seg_bases: the fs and gs bases of a run */
 #define D_RIP		0x4000		/* RIP-relative operands land in here */
 #define RIP_SIZE	0x10000
 #define RIP_TARGET	(D_RIP + RIP_SIZE / 2)
@@ -26,6 +27,14 @@
 
 /* Scratch memory that GPRs point into; the test stack is in it too. */
 #define BUF_SIZE	(2u << 20)
+/* Where the fs and gs bases point during a run, from the buffer's middle: 64-byte aligned,
+ * 256 KiB from the GPRs (around the middle), the stack (above it) and each other, so that the
+ * few KiB of %fs:disp and %fs:(%reg) of libc's TLS accesses land in memory of their own. From
+ * fs-0xb0000 (gs-0x70000) to fs+0x130000 (gs+0x170000) is in the buffer.
+ */
+#define FS_OFF		(-0x40000)
+#define GS_OFF		(-0x80000)
+enum { SEG_FS, SEG_GS };
 
 /* Which landing pad the run ended on. */
 enum { PATH_NONE, PATH_NEXT, PATH_TAKEN };
@@ -40,9 +49,17 @@ struct regs {
 	uint64_t k[8];
 };
 
-/* What the CPU offers, from cpuid/xgetbv. */
+/* What the CPU offers, from cpuid/xgetbv; fsgsbase only where the kernel enables it too. */
 struct cpu {
-	bool avx, avx512, avx512bw;
+	bool avx, avx512, avx512bw, fsgsbase;
+};
+
+/* At D_SEG: the fs and gs bases (SEG_FS, SEG_GS) that the blob's prologue loads, and the real
+ * ones it saves there and its epilogue restores.
+ */
+struct seg_bases {
+	uint64_t run[2];
+	uint64_t host[2];
 };
 
 /* One run of the instruction. */
@@ -67,6 +84,7 @@ struct site {
 	uint8_t *buf_init;	/* its contents before a run, this site's pad addresses included */
 	uint8_t rip_init[RIP_SIZE];
 	struct regs in;		/* rflags is set per run */
+	bool seg;		/* the run's fs and gs bases are in the buffer (uses_seg_mem()) */
 };
 
 
@@ -136,6 +154,8 @@ void site_destroy(struct site *s);
 int site_run(struct site *s, uint64_t rflags, struct snap *out);
 int signals_init(void);
 uint64_t site_pad(const struct site *s, int path);
+bool uses_seg_mem(const struct site *s, bool write);
+uint64_t seg_base(const struct site *s, int seg);
 
 /* cpu.c */
 void cpu_without(const char *list);

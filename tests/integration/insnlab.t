@@ -26,6 +26,8 @@ c5 f8 77	vzeroupper
 f0 48 0f b1 0f	lock-cmpxchg
 0f 31	rdtsc
 0f 0b	ud2
+64 48 89 3c 25 00 03 00 00	fs-store
+65 48 89 11	gs-store
 zz	bad-hex
 EOF
 "$INSNLAB" "$SCRATCH/in" > "$SCRATCH/out" 2> "$SCRATCH/err"
@@ -71,6 +73,35 @@ else
 	skip "vzeroupper (VEX)" "no avx"
 fi
 
+# Stores to TLS (libc's mov %rdi,%fs:0x300) and to %gs: run with the fs and gs bases pointed into
+# insnlab's buffer, where the CPU has fsgsbase and the kernel (5.9+) enables it (AT_HWCAP2 bit 1).
+hwcap2=$(LD_SHOW_AUXV=1 /bin/true | awk '$1 == "AT_HWCAP2:" { print $2 }')
+if grep -qw fsgsbase /proc/cpuinfo && (( 16#${hwcap2#0x} & 2 )); then
+	like "$(outcome fs-store)/$(detail fs-store)" '^same/ends next, probe ' \
+	     "mov %rdi,%fs:0x300: same under the probe"
+	like "$(outcome gs-store)/$(detail gs-store)" '^same/ends next, probe ' \
+	     "mov %rdx,%gs:(%rcx): same under the probe"
+	# where they wrote, in the memory compared: fs+0x300; %rcx a TLS-like offset (-0x71c0)
+	printf '64 48 89 3c 25 00 03 00 00\tfs\n65 48 89 11\tgs\n' |
+		"$INSNLAB" -v > /dev/null 2> "$SCRATCH/seg.err"
+	is "$(grep -c ': wrote mem(fs+768..+775)$' "$SCRATCH/seg.err")" 2 \
+	   "mov %rdi,%fs:0x300 wrote the 8 bytes at the run's fs base + 0x300 (both rflags values)"
+	is "$(grep -c ': wrote mem(gs-29120..-29113)$' "$SCRATCH/seg.err")" 2 \
+	   "mov %rdx,%gs:(%rcx) wrote 8 bytes below the run's gs base (both rflags values)"
+else
+	is "$(outcome fs-store)/$(detail fs-store)" "skipped/needs fsgsbase" \
+	   "mov %rdi,%fs:0x300: skipped without fsgsbase"
+	is "$(outcome gs-store)/$(detail gs-store)" "skipped/needs fsgsbase" \
+	   "mov %rdx,%gs:(%rcx): skipped without fsgsbase"
+	skip "mov %rdi,%fs:0x300: where it wrote" "no fsgsbase"
+	skip "mov %rdx,%gs:(%rcx): where it wrote" "no fsgsbase"
+fi
+# The same skip, forced.
+printf '64 48 89 3c 25 00 03 00 00\tx\n' | "$INSNLAB" --without fsgsbase > "$SCRATCH/without" \
+	2>/dev/null
+is "$(cut -f3,4 "$SCRATCH/without")" "skipped	needs fsgsbase" \
+   "--without fsgsbase: mov %rdi,%fs:0x300 skipped, needs fsgsbase"
+
 # rdtsc: the two unprobed runs already differ in all it writes.
 is "$(outcome rdtsc)/$(detail rdtsc)" "nondeterministic/unstable rax,rdx" "rdtsc: nondeterministic"
 like "$(outcome ud2)/$(detail ud2)" '^same/ends signal 4,' "ud2: SIGILL with the probe as without"
@@ -80,7 +111,7 @@ want=$(awk -F'\t' '{ n[$3]++ } END { printf "insnlab: %d instructions: %d same, 
 	"%d refused, %d skipped, %d nondeterministic", NR, n["same"], n["differs"], n["refused"],
 	n["skipped"], n["nondeterministic"] }' "$SCRATCH/out")
 is "$(tail -n1 "$SCRATCH/err")" "$want" "summary line on stderr counts the outcomes"
-is "$(wc -l < "$SCRATCH/out")" 18 "one line per instruction"
+is "$(wc -l < "$SCRATCH/out")" 20 "one line per instruction"
 
 # Its own errors: one line, non-zero.
 "$INSNLAB" "$SCRATCH/nonexistent" > /dev/null 2> "$SCRATCH/err2"
