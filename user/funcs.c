@@ -532,9 +532,55 @@ static int choose_go_site(struct func_desc *f, const struct psite_func *pf)
 	return r;
 }
 
+/* Adds to mod->entries the target of every relative branch in the module's executable
+ * sections (@map, the whole file of @size bytes): a probe may not move past a place another
+ * function jumps into either. Returns 0 or -ENOMEM; a file whose section headers make no
+ * sense adds nothing. */
+static int sweep_branch_targets(struct func_module *mod, const unsigned char *map, size_t size)
+{
+	const Elf64_Ehdr *eh = (const void *)map;
+	struct psite_targets t = {};
+	__u64 *all = NULL;
+	size_t i, n = 0;
+	int err = 0;
+
+	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	    eh->e_shoff > size || eh->e_shnum > (size - eh->e_shoff) / sizeof(Elf64_Shdr))
+		goto cleanup;
+	for (i = 0; i < eh->e_shnum && !err; i++) {
+		const Elf64_Shdr *sh = (const void *)(map + eh->e_shoff + i * sizeof(*sh));
+
+		if (sh->sh_type != SHT_PROGBITS || !(sh->sh_flags & SHF_EXECINSTR) ||
+		    sh->sh_offset > size || sh->sh_size > size - sh->sh_offset)
+			continue;
+		err = psite_branch_targets(map + sh->sh_offset, sh->sh_size, sh->sh_addr, &t);
+	}
+	if (err || !t.nr)
+		goto cleanup;
+	all = malloc((mod->nr_entries + t.nr) * sizeof(*all));
+	if (!all) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	memcpy(all, mod->entries, mod->nr_entries * sizeof(*all));
+	for (i = 0; i < t.nr; i++)
+		all[mod->nr_entries + i] = t.addrs[i];
+	qsort(all, mod->nr_entries + t.nr, sizeof(*all), cmp_u64);
+	for (i = 0; i < mod->nr_entries + t.nr; i++)
+		if (!n || all[n - 1] != all[i])
+			all[n++] = all[i];
+	free(mod->entries);
+	mod->entries = all;
+	mod->nr_entries = n;
+cleanup:
+	free(t.addrs);
+	return err;
+}
+
 /* Chooses the probe site of every function of @mod (probesite.h), from the module's code.
  * Returns 0, or -errno when the file cannot be read. */
-static int choose_module_sites(struct func_table *ft, size_t first, const struct func_module *mod,
+static int choose_module_sites(struct func_table *ft, size_t first, struct func_module *mod,
 			       const struct funcs_opts *opts)
 {
 	const unsigned char *map = MAP_FAILED;
@@ -552,6 +598,12 @@ static int choose_module_sites(struct func_table *ft, size_t first, const struct
 	if (map == MAP_FAILED) {
 		err = st.st_size > 0 ? -errno : -ENOEXEC;
 		goto cleanup;
+	}
+	if (!mod->entries_swept && !mod->other_arch && !opts->naive) {
+		err = sweep_branch_targets(mod, map, st.st_size);
+		if (err)
+			goto cleanup;
+		mod->entries_swept = true;
 	}
 	for (i = first; i < ft->nr_funcs; i++) {
 		struct func_desc *f = &ft->funcs[i];

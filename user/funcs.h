@@ -52,8 +52,9 @@ struct func_module {
 	bool cxx_eh;		/* C++ exceptions unwind through its frames */
 	bool other_arch;	/* not x86-64 code: nothing in it can be probed */
 	bool types_tried;	/* its DWARF was looked for */
-	__u64 *entries;		/* every function symbol's address, sorted, unique */
-	size_t nr_entries;
+	__u64 *entries;		/* every function symbol's address, sorted, unique; then also */
+	size_t nr_entries;	/* every branch target in its code (entries_swept) */
+	bool entries_swept;
 	void *map;		/* funcs_map_modules(): rtrace's own mapping of it */
 	size_t map_len;
 };

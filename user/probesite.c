@@ -124,6 +124,7 @@ static const char *encoding_name(ZydisInstructionEncoding enc)
 static struct {
 	bool ready;
 	ZydisDecoder dec;
+	ZydisDecoder sweep;	/* lengths and raw fields only: for whole sections */
 	ZydisFormatter fmt;
 } zy;
 
@@ -134,6 +135,9 @@ static int zy_init(void)
 	/* objdump's look: lower-case hex, no padding of addresses */
 	if (ZYAN_FAILED(ZydisDecoderInit(&zy.dec, ZYDIS_MACHINE_MODE_LONG_64,
 					 ZYDIS_STACK_WIDTH_64)) ||
+	    ZYAN_FAILED(ZydisDecoderInit(&zy.sweep, ZYDIS_MACHINE_MODE_LONG_64,
+					 ZYDIS_STACK_WIDTH_64)) ||
+	    ZYAN_FAILED(ZydisDecoderEnableMode(&zy.sweep, ZYDIS_DECODER_MODE_MINIMAL, ZYAN_TRUE)) ||
 	    ZYAN_FAILED(ZydisFormatterInit(&zy.fmt, ZYDIS_FORMATTER_STYLE_ATT)) ||
 	    ZYAN_FAILED(ZydisFormatterSetProperty(&zy.fmt, ZYDIS_FORMATTER_PROP_HEX_UPPERCASE,
 						  ZYAN_FALSE)) ||
@@ -346,6 +350,37 @@ int psite_classify(const unsigned char *code, size_t len, unsigned long long add
 	ZydisDecodedInstruction in;
 
 	return decode(code, len, addr, &in, ops, out);
+}
+
+int psite_branch_targets(const unsigned char *code, size_t size, unsigned long long addr,
+			 struct psite_targets *t)
+{
+	ZydisDecoderContext ctx;
+	ZydisDecodedInstruction in;
+	unsigned long long *a;
+	size_t off = 0;
+
+	if (zy_init())
+		return -EINVAL;
+	while (off < size) {
+		if (ZYAN_FAILED(ZydisDecoderDecodeInstruction(&zy.sweep, &ctx, code + off,
+							      size - off, &in))) {
+			off++;	/* not an instruction: padding or data, resync on the next byte */
+			continue;
+		}
+		if (in.raw.imm[0].is_relative) {
+			if (t->nr == t->cap) {
+				t->cap = t->cap ? t->cap * 2 : 4096;
+				a = realloc(t->addrs, t->cap * sizeof(*a));
+				if (!a)
+					return -ENOMEM;
+				t->addrs = a;
+			}
+			t->addrs[t->nr++] = addr + off + in.length + in.raw.imm[0].value.s;
+		}
+		off += in.length;
+	}
+	return 0;
 }
 
 static bool is_branch(const ZydisDecodedInstruction *in)

@@ -41,13 +41,27 @@ struct psite_func {
 	/* Integer argument registers the argument decoding reads: bit i for the i-th of rdi, rsi,
 	 * rdx, rcx, r8, r9. Instructions before the probe must leave these alone. */
 	unsigned int arg_regs;
-	/* Addresses of the module's other function symbols, sorted: a probe never moves to or
-	 * past another function's entry. May be NULL. */
+	/* Addresses of the module's other function symbols and of every branch target in its
+	 * code, sorted: a probe never moves to or past another way in. May be NULL. */
 	const unsigned long long *entries;
 	size_t nr_entries;
 	/* Non-NULL: the probe stays on the first byte (if safe there), for this reason. */
 	const char *stay;
 };
+
+/* Addresses that relative branches of a module's code go to. */
+struct psite_targets {
+	unsigned long long *addrs;	/* in the order found */
+	size_t nr, cap;
+};
+
+/* Appends to @t the target of every relative jmp, jcc, call (and loop, xbegin) in @code, which
+ * is at @addr: a linear sweep from the first byte, stepping over a byte no instruction starts
+ * at. Other functions' branches into a function's entry (glibc's mempcpy jumps into memcpy
+ * past its first instruction) are ways in that its own code does not show. Returns 0, or
+ * -ENOMEM (@t keeps what it has; the caller frees t->addrs). */
+int psite_branch_targets(const unsigned char *code, size_t size, unsigned long long addr,
+			 struct psite_targets *t);
 
 enum psite_verdict {
 	PSITE_AT_ENTRY,		/* probe on the first instruction */
@@ -69,7 +83,7 @@ struct psite {
 
 /* Chooses where @f's entry probe goes: on the first emulated instruction of its straight-line
  * entry, moving past instructions that write neither rsp, nor memory, nor a register in
- * arg_regs, and that no branch of the function (nor another symbol) enters; else on the first
+ * arg_regs, and that nothing enters (a branch, its own or another's, or another symbol); else on the first
  * instruction if the kernel runs it right (single-stepped); else on the first safe one it can
  * move to; else refused. Returns 0, or -EINVAL for a function with no code.
  */

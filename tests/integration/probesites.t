@@ -7,7 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 
 T="$TARGETS/insns"
-FUNCS=(-x 'evex_*' -x 'vex_*' -x sse_first -x riprel_first -x mov_test_jcc -x sub_rsp -x lock_first)
+FUNCS=(-x 'evex_*' -x 'vex_*' -x sse_first -x riprel_first -x mov_test_jcc -x sub_rsp -x lock_first -x shared_tail -x jumps_in)
 avx512=1
 grep -q avx512vl /proc/cpuinfo || avx512=0
 avx=1
@@ -40,6 +40,8 @@ like "$(site sub_rsp)" '^sub \$0x18, %rsp  single-stepped; not moved: `sub \$0x1
      "sub_rsp: stays (the return probe needs rsp)"
 like "$(site lock_first)" '^-  refused: `lock inc \(%rdi\)` \(legacy\) is refused: the kernel refuses lock-prefixed instructions;' \
      "lock_first: refused"
+like "$(site shared_tail)" '^mov %rdi, %rax  single-stepped; not moved: `cmp \$0x0, %rsi`: a branch or another function enters at it$' \
+     "shared_tail: stays, another function jumps into it"
 # probe address = the function's address + how far it moved
 line=$(awk '$2 == "mov_test_jcc"' "$SCRATCH/list")
 addr=$(echo "$line" | awk '{print $3}')
@@ -67,6 +69,8 @@ done
 is "$(rets riprel_first)" "[187, 188, 189]" "riprel_first returns 7 + x + 100"
 is "$(rets mov_test_jcc)" "[1, 3, 5]" "mov_test_jcc returns a + b"
 is "$(rets sub_rsp)" "[270, 273, 276]" "sub_rsp returns 3x"
+is "$(calls shared_tail call) $(calls jumps_in call)" "3 3" "shared_tail, jumps_in: 3 calls each, none counted twice"
+is "$(rets shared_tail) $(rets jumps_in)" "[2, 3, 4] [1003, 1004, 1005]" "shared_tail, jumps_in: their returns"
 for f in evex_store vex_store lock_first; do
 	is "$(calls $f call)" 0 "$f: refused, no calls"
 done

@@ -20,6 +20,10 @@ int riprel_first(int x);	/* mov k(%rip),%eax; add; test; je: moves to the je */
 long mov_test_jcc(long a, long b);	/* mov; test; je: moves to the je */
 int sub_rsp(int x);		/* sub $0x18,%rsp: single-stepped, stays */
 int lock_first(int *p);		/* lock incl (%rdi): refused */
+/* glibc's mempcpy and memcpy: one jumps into the other past its first instruction, so that
+ * instruction is where the other's probe stays (a probe further in would fire for both). */
+long shared_tail(long a, long b);	/* mov; cmp; jle: a + (b > 0 ? b : 0) */
+long jumps_in(long a, long b);		/* lea; jmp to shared_tail's cmp: a + 1000 + ... */
 
 asm(".text\n"
     ".globl evex_hi\n.type evex_hi,@function\nevex_hi:\n"
@@ -115,6 +119,20 @@ asm(".text\n"
     "	ret\n"
     ".size lock_first, .-lock_first\n"
 
+    ".globl jumps_in\n.type jumps_in,@function\njumps_in:\n"
+    "	lea 1000(%rdi), %rax\n"
+    "	jmp shared_cmp\n"
+    ".size jumps_in, .-jumps_in\n"
+
+    ".globl shared_tail\n.type shared_tail,@function\nshared_tail:\n"
+    "	mov %rdi, %rax\n"
+    "shared_cmp:\n"
+    "	cmp $0, %rsi\n"
+    "	jle 1f\n"
+    "	add %rsi, %rax\n"
+    "1:	ret\n"
+    ".size shared_tail, .-shared_tail\n"
+
     ".data\n.globl insns_k\ninsns_k: .long 7\n.text\n");
 
 int main(int argc, char **argv)
@@ -137,6 +155,7 @@ int main(int argc, char **argv)
 			sum += vex_first(i + 50) + vex_store(v, i + 60);
 		sum += sse_first(i + 70) + riprel_first(i + 80) + mov_test_jcc(i, i + 1);
 		sum += sub_rsp(i + 90) + lock_first(&lk);
+		sum += shared_tail(i, 2) + jumps_in(i, 3);
 		printf("round %d: sum %ld\n", i, sum);
 	}
 	return 0;

@@ -4,6 +4,7 @@
  * gcc/as output; what the kernel does with them is checked on the real kernel by
  * tests/integration/probesites.t. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "probesite.h"
 #include "tap.h"
@@ -105,6 +106,13 @@ static void test_classify(void)
 	CHECK_STR(in.encoding, "EVEX", "EVEX named");
 	CHECK_INT(in.len, 6, "EVEX length");
 	CHECK_INT(psite_classify(B(0x62, 0xa2), 0, &in), -ENOEXEC, "truncated: -ENOEXEC");
+}
+
+static int cmp_ull(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 /* choose() on code at 0x1000 with the given entries (other symbols). */
@@ -245,6 +253,45 @@ static void test_choose(void)
 	CHECK_INT(choose(cet, 0, 0, NULL, 0, &ps), -EINVAL, "no code: -EINVAL");
 }
 
+/* glibc's pair: mempcpy (mov; add; jmp into memcpy) and memcpy (mov; cmp; jb), the jmp
+ * landing on memcpy's cmp. Swept, the module says so and memcpy's probe stays put. */
+static void test_targets(void)
+{
+	static const unsigned char code[] = {
+		/* 0x1000 mempcpy */ 0x48, 0x89, 0xf8, 0x48, 0x01, 0xd0, 0xeb, 0x0b,
+		/* 0x1008 */ 0x0f, 0x0b, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc,	/* ud2, padding */
+		/* 0x1010 memcpy */ 0x48, 0x89, 0xf8,
+		/* 0x1013 */ 0x48, 0x83, 0xfa, 0x40, 0x72, 0x01, 0xc3, 0xe8, 0xe9, 0xff, 0xff, 0xff,
+		/* 0x101f */ 0xc3,
+	};
+	struct psite_targets t = {};
+	unsigned long long entries[8];
+	struct psite ps;
+	size_t i;
+
+	CHECK_INT(psite_branch_targets(code, sizeof(code), 0x1000, &t), 0, "sweep: 0");
+	CHECK_INT(t.nr, 3, "sweep: a jmp, a jb and a call");
+	if (t.nr == 3) {
+		CHECK_INT(t.addrs[0], 0x1013, "jmp rel8 into memcpy's cmp");
+		CHECK_INT(t.addrs[1], 0x101a, "jb rel8 forward");
+		CHECK_INT(t.addrs[2], 0x1008, "call rel32 backward");
+	}
+	struct psite_func f = { .code = code + 0x10, .size = 0x10, .addr = 0x1010, .arg_regs = 0x7 };
+	psite_choose(&f, &ps);
+	CHECK(ps.verdict == PSITE_MOVED && ps.off == 7, "memcpy alone: moved onto its jb");
+	entries[0] = 0x1000;
+	entries[1] = 0x1010;
+	for (i = 0; i < t.nr && i < 3; i++)
+		entries[2 + i] = t.addrs[i];
+	qsort(entries, 2 + i, sizeof(entries[0]), cmp_ull);
+	f.entries = entries;
+	f.nr_entries = 2 + i;
+	psite_choose(&f, &ps);
+	CHECK(ps.verdict == PSITE_AT_ENTRY && ps.off == 0, "memcpy entered at +3: not moved");
+	CHECK_STR(ps.why, "a branch or another function enters at it", "memcpy: why");
+	free(t.addrs);
+}
+
 static void test_flow(void)
 {
 	struct psite_exit exits[8];
@@ -356,6 +403,7 @@ int main(void)
 	printf("TAP version 13\n");
 	test_classify();
 	test_choose();
+	test_targets();
 	test_flow();
 	return tap_done();
 }
