@@ -34,15 +34,6 @@ mnt devtmpfs dev /dev # moved here by the initramfs; mounted only if not
 mkdir -p /dev/pts /dev/shm
 mnt devpts devpts /dev/pts
 mnt tmpfs shm /dev/shm mode=1777
-# The shared root is read-only: /tmp and /run are the only writable places.
-mnt tmpfs tmp /tmp mode=1777
-mnt tmpfs run /run mode=755
-mnt tracefs tracefs /sys/kernel/tracing
-mnt debugfs debugfs /sys/kernel/debug
-mnt bpf bpf /sys/fs/bpf mode=700
-mnt cgroup2 cgroup2 /sys/fs/cgroup
-ip link set lo up 2>/dev/null
-
 dir=/ cmd=
 set -f # the command line is split on spaces, not globbed
 for a in $(</proc/cmdline); do
@@ -52,6 +43,24 @@ for a in $(</proc/cmdline); do
 	esac
 done
 set +f
+# A repo under /tmp or /run (a CI clone) is hidden by the tmpfs mounted there: held open
+# now, it is bound back in place below.
+exec 9<"$dir"
+
+# The shared root is read-only: /tmp and /run are the only writable places.
+mnt tmpfs tmp /tmp mode=1777
+mnt tmpfs run /run mode=755
+mnt tracefs tracefs /sys/kernel/tracing
+mnt debugfs debugfs /sys/kernel/debug
+mnt bpf bpf /sys/fs/bpf mode=700
+mnt cgroup2 cgroup2 /sys/fs/cgroup
+ip link set lo up 2>/dev/null
+
+if [ ! -d "$dir" ]; then
+	mkdir -p "$dir" && $bb mount --bind /proc/self/fd/9 "$dir" ||
+		echo "vm-init: cannot bind $dir back over the tmpfs"
+fi
+exec 9<&-
 
 # A newline first: the firmware leaves escape codes on the current line.
 echo
