@@ -25,7 +25,8 @@ int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 	fill_hdr(&e->hdr, RTRACE_EV_FORK, ((__u64)ptgid << 32) | parent->pid, sizeof(*e));
 	e->child_tgid = ctgid;
 	e->flags = flags;
-	submit_event(e);
+	/* A wakeup (~1 us, next to a fork's ~100): the loader makes the child's probes now. */
+	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
 
@@ -48,7 +49,7 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	fill_hdr(&e->hdr, RTRACE_EV_EXEC, pid_tgid, sizeof(*e));
 	e->old_tid = old_pid;
 	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), BPF_CORE_READ(bprm, filename));
-	submit_event(e);
+	bpf_ringbuf_submit(e, 0);	/* the new program's probes, now */
 	return 0;
 }
 

@@ -192,8 +192,11 @@ int follow_attach(struct follow *fl)
 	if (!fl->nr_specs)
 		return 0;
 	err = tracer_add_func_specs(fl->tr, fl->ft, 0);
-	for (i = 0; i < fl->nr_procs && !err; i++)
+	for (i = 0; i < fl->nr_procs && !err; i++) {
 		err = attach_proc(fl, &fl->procs[i]);
+		if (err == -ESRCH)
+			elog("process %d exited before its probes were in", fl->procs[i].pid);
+	}
 	return err;
 }
 

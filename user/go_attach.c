@@ -212,15 +212,19 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 	}
 	if (err)
 		goto cleanup;
-	err = attach_set(tr, ft, &entries, mod->open_path, tr->skel->progs.go_entry, pid_filter);
-	if (!err)
-		err = attach_set(tr, ft, &rets, mod->open_path, tr->skel->progs.go_return,
-				 pid_filter);
+	/* Returns before entries: a call that starts meanwhile shows as a return whose entry
+	 * was not seen, never as an entry whose return was lost. */
+	err = attach_set(tr, ft, &rets, mod->open_path, tr->skel->progs.go_return, pid_filter);
 	if (!err)
 		err = attach_set(tr, ft, &exits, mod->open_path, tr->skel->progs.go_exit,
 				 pid_filter);
+	if (!err)
+		err = attach_set(tr, ft, &entries, mod->open_path, tr->skel->progs.go_entry,
+				 pid_filter);
+	err = tracer_gone(err, pid_filter);
 	if (err) {
-		elog("cannot attach probes to %s: %s", mod->path, strerror(-err));
+		if (err != -ESRCH)	/* a process gone has no need of them */
+			elog("cannot attach probes to %s: %s", mod->path, strerror(-err));
 		goto cleanup;
 	}
 	if (entries.n && entries.nr_bad == entries.n) {

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -329,6 +330,17 @@ static __u64 func_cookie(const struct tracer *tr, const struct func_table *ft, s
 	       (tr->attach_pid > 0 ? (__u64)tr->attach_pid << RTRACE_COOKIE_OWNER_SHIFT : 0);
 }
 
+int tracer_gone(int err, pid_t pid)
+{
+	char path[64], buf[8];
+
+	if (!err || pid <= 0)
+		return err;
+	/* A zombie still answers kill(0); its exe link no longer resolves. */
+	snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+	return readlink(path, buf, sizeof(buf)) < 0 && errno == ENOENT ? -ESRCH : err;
+}
+
 /* strerror() for attach errors, which include the kernel's ENOTSUPP. */
 static const char *attach_strerror(int err)
 {
@@ -463,30 +475,27 @@ static int attach_perf(struct tracer *tr, const struct func_table *ft, size_t fi
 			continue;
 		nr_tried++;
 		opts.bpf_cookie = func_cookie(tr, ft, i);
-		opts.retprobe = false;
-		link = bpf_program__attach_uprobe_opts(progs->entry, pid_filter, path, f->offset,
-						       &opts);
-		if (!link) {
-			err = -errno;
-			if (!offset_error(err))
-				goto fail;
+		/* The return first (attach_module() says why); refused, so is the entry. */
+		err = 0;
+		if (ret_how(tr, ft, i) == FUNCS_RET_EXITS && progs->ret)
+			err = attach_perf_exits(tr, ft, i, pid_filter, progs->exit);
+		else if (ret_how(tr, ft, i) == FUNCS_RET_URETPROBE && progs->ret)
+			err = attach_perf_return(tr, f, path, pid_filter, progs->ret, &opts);
+		if (!err) {
+			opts.retprobe = false;
+			link = bpf_program__attach_uprobe_opts(progs->entry, pid_filter, path,
+							       f->offset, &opts);
+			err = link ? tracer_keep_link(tr, link) : -errno;
+		}
+		if (err == -ENOMEM)
+			goto cleanup;
+		if (err && !offset_error(err))
+			goto fail;
+		if (err) {
 			bad[nr_bad++] = i;
 			last_err = err;
 			err = 0;
-			continue;
 		}
-		err = tracer_keep_link(tr, link);
-		if (err)
-			goto cleanup;
-		if (ret_how(tr, ft, i) == FUNCS_RET_NONE || !progs->ret)
-			continue;
-		err = ret_how(tr, ft, i) == FUNCS_RET_EXITS ?
-		      attach_perf_exits(tr, ft, i, pid_filter, progs->exit) :
-		      attach_perf_return(tr, f, path, pid_filter, progs->ret, &opts);
-		if (err == -ENOMEM)
-			goto cleanup;
-		if (err)
-			goto fail;
 	}
 	if (nr_bad && nr_bad == nr_tried) {
 		i = bad[0];
@@ -497,6 +506,7 @@ static int attach_perf(struct tracer *tr, const struct func_table *ft, size_t fi
 	warn_unprobed_all(ft, bad, nr_bad);
 	goto cleanup;
 fail:
+	err = tracer_gone(err, pid_filter);
 	if (err != -ESRCH)
 		elog("cannot attach a probe to %s in %s: %s", ft->funcs[i].name,
 		     ft->funcs[i].module, attach_strerror(err));
@@ -626,13 +636,21 @@ cleanup:
 	return fd < 0 ? fd : 0;
 }
 
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static int attach_module(struct tracer *tr, const struct func_table *ft, size_t first,
 			 bool *done, int pid, size_t *nr_unprobed, const struct probe_progs *progs)
 {
 	const char *module = ft->funcs[first].module;
 	struct multi_set set = { .path = module_open_path(ft, module) };
-	size_t n = 0, nr_ret = 0, nr_bad = 0, nr_exits = 0, i;
-	size_t *bad = NULL, *ret_idx = NULL;
+	struct multi_set rets = { .path = set.path };
+	size_t n = 0, nr_bad = 0, nr_exits = 0, nr_in = 0, i, k;
+	size_t *bad = NULL;
 	int err = -ENOMEM;
 
 	for (i = first; i < ft->nr_funcs; i++)
@@ -641,9 +659,13 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 	set.offsets = calloc(n, sizeof(*set.offsets));
 	set.cookies = calloc(n, sizeof(*set.cookies));
 	set.failed = calloc(n, sizeof(*set.failed));
-	ret_idx = calloc(n, sizeof(*ret_idx));
+	rets.idx = calloc(n, sizeof(*rets.idx));
+	rets.offsets = calloc(n, sizeof(*rets.offsets));
+	rets.cookies = calloc(n, sizeof(*rets.cookies));
+	rets.failed = calloc(n, sizeof(*rets.failed));
 	bad = calloc(n, sizeof(*bad));
-	if (!set.idx || !set.offsets || !set.cookies || !set.failed || !ret_idx || !bad)
+	if (!set.idx || !set.offsets || !set.cookies || !set.failed || !rets.idx ||
+	    !rets.offsets || !rets.cookies || !rets.failed || !bad)
 		goto fail;
 	for (i = first; i < ft->nr_funcs; i++) {
 		if (done[i] || strcmp(ft->funcs[i].module, module))
@@ -651,61 +673,81 @@ static int attach_module(struct tracer *tr, const struct func_table *ft, size_t 
 		done[i] = true;
 		set.idx[set.n] = i;
 		set.offsets[set.n] = ft->funcs[i].offset;
-		set.cookies[set.n++] = func_cookie(tr, ft, i);
-	}
-	/* Sites the kernel refuses were left out (probesite.c); should it refuse one anyway,
-	 * the link is split until that one is found (each failed link costs ~30-100 ms). */
-	err = attach_multi_range(tr, &set, bpf_program__fd(progs->entry), 0, n, 0, pid);
-	if (err)
-		goto fail;
-	/* Returns for the entries that went in: compact the arrays in place. */
-	for (i = 0; i < n; i++) {
-		if (set.failed[i]) {
-			bad[nr_bad++] = set.idx[i];
-			continue;
+		set.cookies[set.n] = func_cookie(tr, ft, i);
+		if (progs->ret && ret_how(tr, ft, i) == FUNCS_RET_URETPROBE) {
+			rets.idx[rets.n] = set.n;
+			rets.offsets[rets.n] = set.offsets[set.n];
+			rets.cookies[rets.n++] = set.cookies[set.n];
 		}
-		if (ret_how(tr, ft, set.idx[i]) == FUNCS_RET_NONE || !progs->ret)
-			continue;
-		if (ret_how(tr, ft, set.idx[i]) == FUNCS_RET_EXITS) {
-			nr_exits += ft->funcs[set.idx[i]].nr_exits;
-			continue;
-		}
-		set.offsets[nr_ret] = set.offsets[i];
-		set.cookies[nr_ret] = set.cookies[i];
-		set.failed[nr_ret] = false;
-		ret_idx[nr_ret++] = set.idx[i];
+		if (progs->ret && ret_how(tr, ft, i) == FUNCS_RET_EXITS)
+			nr_exits += ft->funcs[i].nr_exits;
+		set.n++;
 	}
-	if (nr_bad == n) {
-		err = set.last_err;
-		goto fail;
-	}
-	if (nr_ret) {
-		err = attach_multi_range(tr, &set, bpf_program__fd(progs->ret),
-					 0, nr_ret, RTRACE_BPF_F_UPROBE_MULTI_RETURN, pid);
+	/* Returns before entries: a call that starts while the links go in shows as a return
+	 * whose entry was not seen, never as an entry whose return was lost. Sites the kernel
+	 * refuses were left out (probesite.c); should it refuse one anyway, the link is split
+	 * until that one is found (each failed link costs ~30-100 ms). */
+	if (rets.n) {
+		err = attach_multi_range(tr, &rets, bpf_program__fd(progs->ret), 0, rets.n,
+					 RTRACE_BPF_F_UPROBE_MULTI_RETURN, pid);
 		if (err)
 			goto fail;
-		/* Not seen: a refused return after an accepted entry (one uprobe serves both). */
-		for (i = 0; i < nr_ret; i++)
-			if (set.failed[i])
-				bad[nr_bad++] = ret_idx[i];
+		/* One uprobe serves both: a refused return is a refused entry. */
+		for (k = 0; k < rets.n; k++)
+			if (rets.failed[k]) {
+				set.failed[rets.idx[k]] = true;
+				set.last_err = rets.last_err;
+			}
 	}
 	if (nr_exits) {
+		/* (The kernel refusing an entry the model accepted would leave its exits.) */
 		err = attach_module_exits(tr, ft, &set, nr_exits, pid, progs->exit);
 		if (err)
 			goto fail;
 	}
-	if (nr_bad)
+	/* Entries last, those left: compacted in place (rets.failed holds where each was). */
+	for (i = 0; i < set.n; i++) {
+		if (set.failed[i]) {
+			bad[nr_bad++] = set.idx[i];
+			continue;
+		}
+		set.idx[nr_in] = set.idx[i];
+		set.offsets[nr_in] = set.offsets[i];
+		set.cookies[nr_in++] = set.cookies[i];
+	}
+	for (i = 0; i < nr_in; i++)
+		set.failed[i] = false;
+	if (nr_in) {
+		err = attach_multi_range(tr, &set, bpf_program__fd(progs->entry), 0, nr_in, 0, pid);
+		if (err)
+			goto fail;
+		for (i = 0; i < nr_in; i++)
+			if (set.failed[i])
+				bad[nr_bad++] = set.idx[i];
+	}
+	if (nr_bad == n) {
+		err = set.last_err ?: -ENOENT;
+		goto fail;
+	}
+	if (nr_bad) {
+		qsort(bad, nr_bad, sizeof(*bad), cmp_size);	/* in the table's order */
 		warn_unprobed(ft, module, bad, nr_bad);
+	}
 	*nr_unprobed += nr_bad;
 	err = 0;
 	goto cleanup;
 fail:
-	/* A process gone before its probes came has no need of them. */
+	/* A process gone before its probes came has no need of them (the kernel says so
+	 * as ESRCH, or ENOENT for a path under its /proc directory). */
+	err = tracer_gone(err, pid);
 	if (err != -ESRCH)
 		elog("cannot attach probes to %s: %s", module, attach_strerror(err));
 cleanup:
 	free(bad);
-	free(ret_idx);
+	free(rets.failed);
+	free(rets.cookies);
+	free(rets.offsets);
+	free(rets.idx);
 	free(set.failed);
 	free(set.cookies);
 	free(set.offsets);

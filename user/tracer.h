@@ -80,6 +80,10 @@ int tracer_attach_linkmap(struct tracer *tr, const char *path, unsigned long lon
 /* Puts the capture specs of ft->funcs[first..] in BPF's map; a function whose spec does not
  * fit is traced without one. Returns 0. */
 int tracer_add_func_specs(struct tracer *tr, struct func_table *ft, size_t first);
+/* -ESRCH when process @pid (> 0) is gone (exited, or a zombie), else @err: an attach that
+ * failed because its process went away. */
+int tracer_gone(int err, pid_t pid);
+
 /* Keeps a link (or a uprobe_multi link's fd) until detach, tagged with tr->attach_pid so
  * that tracer_detach_pid() finds it. Returns 0, or -ENOMEM after closing it. */
 int tracer_keep_link(struct tracer *tr, struct bpf_link *link);

@@ -7,6 +7,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RTRACE="$ROOT/rtrace"
 TARGETS="$ROOT/build/targets"
 SCRATCH=$(mktemp -d /tmp/rtrace-it.XXXXXX)
+# How much slower than this machine the tests may run: 10 in scripts/vmtest.sh's guests,
+# which emulate the CPU. Targets that give rtrace time to act (forker) read it too.
+TIME_SCALE=1
+grep -q 'rtrace\.dir=' /proc/cmdline 2>/dev/null && TIME_SCALE=10
+export TIME_SCALE
 trap 'rm -rf "$SCRATCH"' EXIT
 _n=0
 _failed=0

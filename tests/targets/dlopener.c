@@ -2,7 +2,8 @@
 /* dlopener LIB [DELAY_MS [WAIT_MS]]: after DELAY_MS (default 0), loads LIB and calls its
  * plug_fn(100) at once, then, WAIT_MS later (default 300: rtrace has given the library its
  * probes by then), plug_fn(1..3); unloads it, loads it again (unless LIB is gone from disk by
- * then) and calls plug_fn(4..6). Prints the sum of what they returned. */
+ * then) and calls plug_fn(4..6). Prints the sum of what they returned. Both times are
+ * multiplied by $TIME_SCALE (emulated test machines). */
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,16 +21,17 @@ static int (*load(const char *lib, void **h))(int)
 
 int main(int argc, char **argv)
 {
-	int (*fn)(int), sum = 0, i;
+	const char *env = getenv("TIME_SCALE");
+	int (*fn)(int), sum = 0, i, scale = env && atoi(env) > 0 ? atoi(env) : 1;
 	void *h;
 
 	if (argc < 2)
 		return 2;
 	if (argc > 2)
-		usleep(atoi(argv[2]) * 1000);
+		usleep(atoi(argv[2]) * 1000 * scale);
 	fn = load(argv[1], &h);
 	fn(100);
-	usleep((argc > 3 ? atoi(argv[3]) : 300) * 1000);
+	usleep((argc > 3 ? atoi(argv[3]) : 300) * 1000 * scale);
 	for (i = 1; i <= 3; i++)
 		sum += fn(i);
 	if (access(argv[1], F_OK)) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Forks two children; child k calls child_work(k) and exits with 10 + k.
- * The second child execs /bin/true. A child waits 200 ms before its call:
- * rtrace -f gives a child its own probes a few ms after its fork. */
+ * The second child execs /bin/true. A child waits 200 ms (times $TIME_SCALE, for emulated
+ * test machines) before its call: rtrace -f gives a child its own probes a few ms after its
+ * fork. */
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,13 +14,14 @@ __attribute__((noinline)) int child_work(int k)
 
 int main(void)
 {
-	int k, status;
+	const char *scale = getenv("TIME_SCALE");
+	int k, status, wait_ms = 200 * (scale && atoi(scale) > 0 ? atoi(scale) : 1);
 
 	for (k = 0; k < 2; k++) {
 		pid_t pid = fork();
 
 		if (pid == 0) {
-			usleep(200 * 1000);
+			usleep(wait_ms * 1000);
 			child_work(k);
 			if (k == 1)
 				execl("/bin/true", "true", (char *)NULL);
