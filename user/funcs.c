@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -222,7 +223,7 @@ static int add_func(const struct elf_func *f, void *data)
 	grown->dynsym = f->flags & ELF_FUNC_DYNSYM;
 	grown->no_return = m->entry_only ||
 			   any_alias_skips_return(m->skip_addrs, m->nr_skip_addrs, f->addr);
-	grown->calls = grown->exits_ok = false;
+	grown->calls = grown->exits_ok = grown->flowed = grown->jump_table = false;
 	grown->exits = NULL;
 	grown->nr_exits = 0;
 	grown->cold_addr = grown->cold_size = 0;
@@ -489,7 +490,7 @@ static int func_flow(struct func_desc *f, const struct psite_func *pf, const uns
 	struct psite_exit exits[MAX_EXITS];
 	struct psite_flow flow = { .exits = exits, .max_exits = MAX_EXITS };
 	const unsigned char *cold = NULL;
-	size_t cold_size = 0, i;
+	size_t cold_size = 0;
 	__u64 cold_off = f->entry_offset + (f->cold_addr - f->addr);
 
 	/* Same segment as the function: the same distance in the file. */
@@ -499,6 +500,7 @@ static int func_flow(struct func_desc *f, const struct psite_func *pf, const uns
 	}
 	psite_flow(pf, cold, cold_size, f->cold_addr, &flow);
 	f->calls = flow.calls || flow.jump_table || flow.undecoded;
+	f->jump_table = flow.jump_table || flow.undecoded;
 	/* setjmp by another name: never a uretprobe */
 	if (flow.reads_ret_addr)
 		f->no_return = true;
@@ -509,14 +511,21 @@ static int func_flow(struct func_desc *f, const struct psite_func *pf, const uns
 		return -ENOMEM;
 	memcpy(f->exits, exits, flow.nr_exits * sizeof(*f->exits));
 	f->nr_exits = flow.nr_exits;
-	/* One probe cannot be both its entry and its exit (`f: jmp g`), and each exit must take
-	 * one (not a `notrack jmp`). */
-	f->exits_ok = f->nr_exits > 0;
+	return 0;
+}
+
+/* Whether @f's returns can be traced at its exits, its entry site chosen: one probe cannot be
+ * both its entry and its exit (`f: jmp g`), and each exit must take one (not a `notrack
+ * jmp`). */
+static bool exits_ok(const struct func_desc *f)
+{
+	size_t i;
+
 	for (i = 0; i < f->nr_exits; i++)
 		if (f->exits[i].off == f->site.off || f->exits[i].cls == PSITE_REFUSED ||
 		    f->exits[i].cls == PSITE_UNSAFE)
-			f->exits_ok = false;
-	return 0;
+			return false;
+	return f->nr_exits > 0;
 }
 
 /* A function of a Go module: Go's own sites (gosites.h) if it is Go code, else the C rules
@@ -554,7 +563,8 @@ static int sweep_branch_targets(struct func_module *mod, const unsigned char *ma
 		if (sh->sh_type != SHT_PROGBITS || !(sh->sh_flags & SHF_EXECINSTR) ||
 		    sh->sh_offset > size || sh->sh_size > size - sh->sh_offset)
 			continue;
-		err = psite_branch_targets(map + sh->sh_offset, sh->sh_size, sh->sh_addr, &t);
+		err = psite_branch_targets(map + sh->sh_offset, sh->sh_size, sh->sh_addr,
+					   mod->entries, mod->nr_entries, &t);
 	}
 	if (err || !t.nr)
 		goto cleanup;
@@ -580,8 +590,12 @@ cleanup:
 
 /* Chooses the probe site of every function of @mod (probesite.h), from the module's code.
  * Returns 0, or -errno when the file cannot be read. */
-static int choose_module_sites(struct func_table *ft, size_t first, struct func_module *mod,
-			       const struct funcs_opts *opts)
+/* Chooses the probe site of every function of @mod (probesite.h), from the module's code:
+ * with @flow_only, only what its code says of how each leaves (func_flow(), which needs no
+ * DWARF and so runs while the types load); then, types loaded, the sites. Returns 0, or
+ * -errno when the file cannot be read. */
+static int module_sites(struct func_table *ft, size_t first, struct func_module *mod,
+			const struct funcs_opts *opts, bool flow_only)
 {
 	const unsigned char *map = MAP_FAILED;
 	struct stat st;
@@ -617,6 +631,8 @@ static int choose_module_sites(struct func_table *ft, size_t first, struct func_
 		if (f->module != mod->path)
 			continue;
 		if (mod->other_arch || f->entry_offset >= (__u64)st.st_size) {
+			if (flow_only)
+				continue;
 			f->refused = true;
 			f->site.verdict = PSITE_REFUSE;
 			f->site.why = mod->other_arch ? "not x86-64 code" : "its code is not in the file";
@@ -631,6 +647,20 @@ static int choose_module_sites(struct func_table *ft, size_t first, struct func_
 				if (pf.size > 15)
 					pf.size = 15;
 			}
+			if (!f->flowed) {
+				/* No size, no code to read: it may call anything. */
+				f->calls = !f->size;
+				if (f->size) {
+					err = func_flow(f, &pf, map, st.st_size);
+					if (err)
+						goto cleanup;
+				}
+				f->flowed = true;
+			}
+			if (flow_only)
+				continue;
+			pf.jump_table = f->jump_table;
+			pf.swept = mod->entries_swept && f->size;
 			pf.arg_regs = opts->raw_args ? 0x3f : dwarf_proto_arg_regs(f->proto);
 			chosen = mod->is_go ? choose_go_site(f, &pf) : 0;
 			if (chosen < 0) {
@@ -640,13 +670,7 @@ static int choose_module_sites(struct func_table *ft, size_t first, struct func_
 			if (!chosen)
 				psite_choose(&pf, &f->site);
 			f->refused = f->site.verdict == PSITE_REFUSE;
-			/* No size, no code to read: it may call anything. */
-			f->calls = !f->size;
-			if (f->size) {
-				err = func_flow(f, &pf, map, st.st_size);
-				if (err)
-					goto cleanup;
-			}
+			f->exits_ok = exits_ok(f);
 			if (f->refused && opts->kernel_decides &&
 			    f->site.first.cls == PSITE_REFUSED) {
 				f->refused = false;
@@ -666,6 +690,53 @@ cleanup:
 		close(fd);
 	if (err)
 		elog("cannot read the code of %s: %s", mod->path, strerror(-err));
+	return err;
+}
+
+struct types_job {
+	struct func_table *ft;
+	size_t first;
+	const struct funcs_opts *opts;
+};
+
+static void *types_thread(void *arg)
+{
+	struct types_job *job = arg;
+
+	load_types(job->ft, job->first, job->opts);
+	return NULL;
+}
+
+/* Each module with functions from @first on: the flow of their code, then their sites.
+ * DWARF types load meanwhile in a thread of their own (the largest costs of resolving
+ * `libc:*`: ~80 ms of DWARF, ~60 ms of decoding); they touch other fields. */
+static int choose_sites(struct func_table *ft, size_t first, const struct funcs_opts *opts)
+{
+	struct types_job job = { ft, first, opts };
+	bool threaded = false;
+	pthread_t th;
+	size_t i, k;
+	int err = 0, pass;
+
+	if (opts->types)
+		threaded = !pthread_create(&th, NULL, types_thread, &job);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1 && threaded)
+			pthread_join(th, NULL);
+		else if (pass == 1 && opts->types)
+			load_types(ft, first, opts);
+		for (i = 0; i < ft->nr_modules && !err; i++) {
+			for (k = first; k < ft->nr_funcs && ft->funcs[k].module != ft->modules[i].path;
+			     k++)
+				;
+			if (k < ft->nr_funcs)	/* something new in it */
+				err = module_sites(ft, first, &ft->modules[i], opts, pass == 0);
+		}
+		if (err && pass == 0 && threaded)
+			pthread_join(th, NULL);
+		if (err)
+			break;
+	}
 	return err;
 }
 
@@ -696,7 +767,7 @@ static void say_go_entries(const struct func_table *ft, const struct func_module
 int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, const char *exe,
 		  const struct funcs_opts *opts)
 {
-	size_t first = ft->nr_funcs, first_mod = ft->nr_modules, i, k;
+	size_t first = ft->nr_funcs, first_mod = ft->nr_modules, i;
 	bool any = false;
 	int err;
 
@@ -707,17 +778,9 @@ int funcs_resolve(struct func_table *ft, char **specs, int nr_specs, pid_t pid, 
 			return err;
 		any |= !opts->pending || !opts->pending[s];
 	}
-	if (opts->types)
-		load_types(ft, first, opts);
-	for (i = 0; i < ft->nr_modules; i++) {
-		for (k = first; k < ft->nr_funcs && ft->funcs[k].module != ft->modules[i].path; k++)
-			;
-		if (k == ft->nr_funcs)
-			continue;	/* nothing new in it */
-		err = choose_module_sites(ft, first, &ft->modules[i], opts);
-		if (err)
-			return err;
-	}
+	err = choose_sites(ft, first, opts);
+	if (err)
+		return err;
 	/* Said function by function; with none left (and none to wait for), nothing to do. */
 	for (i = first; i < ft->nr_funcs && ft->funcs[i].refused; i++)
 		;

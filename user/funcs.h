@@ -28,6 +28,8 @@ struct func_desc {
 	bool refused;		/* no safe probe site: not traced (site.why says why) */
 	bool calls;		/* its code calls or jumps to other code (psite_flow()) */
 	bool exits_ok;		/* its exits can take the probes of its returns (funcs_ret_how()) */
+	bool flowed;		/* calls, exits, jump_table known (funcs.c: func_flow()) */
+	bool jump_table;	/* it jumps through a register: any byte may be a way in */
 	__u64 cold_addr;	/* its `.cold` part, split off by the compiler, or 0 */
 	__u64 cold_size;
 	struct psite_exit *exits;	/* its rets and tail-call jmps (offsets from addr) */

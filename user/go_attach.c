@@ -252,6 +252,12 @@ int go_attach(struct tracer *tr, const struct func_table *ft, size_t first, pid_
 	for (m = 0; m < ft->nr_modules; m++) {
 		if (!ft->modules[m].is_go)
 			continue;
+		if (bpf_program__fd(tr->skel->progs.go_entry) < 0) {
+			elog("%s is a Go program that came after start-up: its functions are not "
+			     "traced (rtrace loads its Go probes for -f or a Go program given)",
+			     ft->modules[m].path);
+			continue;
+		}
 		err = attach_module(tr, ft, first, &ft->modules[m], pid_filter);
 		if (err)
 			return err;
@@ -259,13 +265,20 @@ int go_attach(struct tracer *tr, const struct func_table *ft, size_t first, pid_
 	return 0;
 }
 
-int go_prepare(struct tracer *tr, bool multi)
+int go_prepare(struct tracer *tr, bool multi, bool later)
 {
 	struct bpf_program *progs[] = {
 		tr->skel->progs.go_entry, tr->skel->progs.go_return, tr->skel->progs.go_exit,
 	};
+	bool needed = later;
 	size_t i, n = 0;
 	int err;
+
+	for (i = 0; tr->funcs && i < tr->funcs->nr_modules; i++)
+		needed |= tr->funcs->modules[i].is_go;
+	/* Their verification is most of rtrace's start-up (~90 ms): only when Go code may come. */
+	for (i = 0; !needed && i < sizeof(progs) / sizeof(progs[0]); i++)
+		bpf_program__set_autoload(progs[i], false);
 
 	for (i = 0; tr->funcs && i < tr->funcs->nr_funcs; i++)
 		n += tr->funcs->funcs[i].has_spec + tr->funcs->funcs[i].has_ret_spec;

@@ -11,8 +11,9 @@ struct tracer;
 struct func_table;
 
 /* Before load: sizes map go_specs, sets where g.stack.hi is, and with @multi loads the Go
- * programs for uprobe_multi links. Returns 0 or -errno. */
-int go_prepare(struct tracer *tr, bool multi);
+ * programs for uprobe_multi links. They load only when a traced module is Go code or, with
+ * @later, Go code may come (-f). Returns 0 or -errno. */
+int go_prepare(struct tracer *tr, bool multi, bool later);
 /* After load: the capture plans of Go functions into go_specs. Returns 0 or -errno. */
 int go_load_specs(struct tracer *tr);
 

@@ -353,19 +353,28 @@ int psite_classify(const unsigned char *code, size_t len, unsigned long long add
 }
 
 int psite_branch_targets(const unsigned char *code, size_t size, unsigned long long addr,
-			 struct psite_targets *t)
+			 const unsigned long long *sync, size_t nr_sync, struct psite_targets *t)
 {
 	ZydisDecoderContext ctx;
 	ZydisDecodedInstruction in;
 	unsigned long long *a;
-	size_t off = 0;
+	size_t off = 0, s = 0;
 
 	if (zy_init())
 		return -EINVAL;
+	while (s < nr_sync && sync[s] < addr)
+		s++;
 	while (off < size) {
+		while (s < nr_sync && sync[s] < addr + off)
+			s++;
 		if (ZYAN_FAILED(ZydisDecoderDecodeInstruction(&zy.sweep, &ctx, code + off,
 							      size - off, &in))) {
 			off++;	/* not an instruction: padding or data, resync on the next byte */
+			continue;
+		}
+		/* An instruction across a function's first byte: out of step, start again there */
+		if (s < nr_sync && sync[s] > addr + off && sync[s] < addr + off + in.length) {
+			off = sync[s] - addr;
 			continue;
 		}
 		if (in.raw.imm[0].is_relative) {
@@ -446,14 +455,21 @@ static unsigned long long first_way_in(const struct psite_func *f)
 	unsigned long long lowest = f->addr + f->size;
 	ZyanU64 t;
 	ZydisDecodedInstruction in;
-	size_t off = 0, i;
+	size_t off = 0, i, lo = 0, hi = f->nr_entries;
 
-	for (i = 0; i < f->nr_entries; i++)
-		if (f->entries[i] > f->addr) {
-			if (f->entries[i] < lowest)
-				lowest = f->entries[i];
-			break;
-		}
+	/* the first entry above f->addr: the list is sorted, and long (every branch target) */
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		if (f->entries[i] > f->addr)
+			hi = i;
+		else
+			lo = i + 1;
+	}
+	if (lo < f->nr_entries && f->entries[lo] < lowest)
+		lowest = f->entries[lo];
+	/* Its own branches are among the module's, swept: only a jump table remains. */
+	if (f->swept)
+		return f->jump_table ? f->addr + 1 : lowest;
 	while (off < f->size) {
 		if (ZYAN_FAILED(ZydisDecoderDecodeFull(&zy.dec, f->code + off, f->size - off, &in,
 						       ops)))

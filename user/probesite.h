@@ -47,6 +47,11 @@ struct psite_func {
 	size_t nr_entries;
 	/* Non-NULL: the probe stays on the first byte (if safe there), for this reason. */
 	const char *stay;
+	/* entries holds every relative branch target of the module (psite_branch_targets()),
+	 * so the function's own need not be decoded again; jump_table: it jumps through a
+	 * register or has code not understood (psite_flow()), so any byte may be a target. */
+	bool swept;
+	bool jump_table;
 };
 
 /* Addresses that relative branches of a module's code go to. */
@@ -57,11 +62,12 @@ struct psite_targets {
 
 /* Appends to @t the target of every relative jmp, jcc, call (and loop, xbegin) in @code, which
  * is at @addr: a linear sweep from the first byte, stepping over a byte no instruction starts
- * at. Other functions' branches into a function's entry (glibc's mempcpy jumps into memcpy
- * past its first instruction) are ways in that its own code does not show. Returns 0, or
- * -ENOMEM (@t keeps what it has; the caller frees t->addrs). */
+ * at, and starting again at each address of @sync (sorted: the functions' first bytes) that an
+ * instruction would straddle. Other functions' branches into a function's entry (glibc's
+ * mempcpy jumps into memcpy past its first instruction) are ways in that its own code does
+ * not show. Returns 0, or -ENOMEM (@t keeps what it has; the caller frees t->addrs). */
 int psite_branch_targets(const unsigned char *code, size_t size, unsigned long long addr,
-			 struct psite_targets *t);
+			 const unsigned long long *sync, size_t nr_sync, struct psite_targets *t);
 
 enum psite_verdict {
 	PSITE_AT_ENTRY,		/* probe on the first instruction */

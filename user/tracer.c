@@ -178,6 +178,13 @@ int tracer_load(struct tracer *tr, const struct env *env)
 		bpf_program__set_autoload(tr->skel->progs.sys_enter, false);
 		bpf_program__set_autoload(tr->skel->progs.sys_exit, false);
 	}
+	/* No -x: no function probes, and no verifying them. */
+	if (!env->nr_func_specs) {
+		bpf_program__set_autoload(tr->skel->progs.func_entry, false);
+		bpf_program__set_autoload(tr->skel->progs.func_return, false);
+		bpf_program__set_autoload(tr->skel->progs.func_exit, false);
+		bpf_program__set_autoload(tr->skel->progs.linkmap_change, false);
+	}
 	tr->skel->rodata->follow_forks = env->follow;
 	tr->skel->rodata->target_tgid = tr->single_tgid;
 	memcpy((void *)tr->skel->rodata->syscall_mask, env->syscall_mask,
@@ -222,7 +229,7 @@ int tracer_load(struct tracer *tr, const struct env *env)
 	err = bpf_map__set_max_entries(tr->skel->maps.func_specs,
 				       nr_func_specs(tr) + RTRACE_SPEC_HEADROOM);
 	if (!err)
-		err = go_prepare(tr, tr->use_multi);
+		err = go_prepare(tr, tr->use_multi, env->nr_func_specs && env->follow);
 	if (err)
 		goto fail;
 	err = rtrace_bpf__load(tr->skel);

@@ -269,7 +269,8 @@ static void test_targets(void)
 	struct psite ps;
 	size_t i;
 
-	CHECK_INT(psite_branch_targets(code, sizeof(code), 0x1000, &t), 0, "sweep: 0");
+	static const unsigned long long starts[] = { 0x1000, 0x1010 };
+	CHECK_INT(psite_branch_targets(code, sizeof(code), 0x1000, starts, 2, &t), 0, "sweep: 0");
 	CHECK_INT(t.nr, 3, "sweep: a jmp, a jb and a call");
 	if (t.nr == 3) {
 		CHECK_INT(t.addrs[0], 0x1013, "jmp rel8 into memcpy's cmp");
@@ -289,7 +290,27 @@ static void test_targets(void)
 	psite_choose(&f, &ps);
 	CHECK(ps.verdict == PSITE_AT_ENTRY && ps.off == 0, "memcpy entered at +3: not moved");
 	CHECK_STR(ps.why, "a branch or another function enters at it", "memcpy: why");
+	f.swept = true;
+	psite_choose(&f, &ps);
+	CHECK(ps.verdict == PSITE_AT_ENTRY && ps.off == 0, "swept: the same from the list alone");
+	f.jump_table = true;
+	f.entries = NULL;
+	f.nr_entries = 0;
+	psite_choose(&f, &ps);
+	CHECK(ps.verdict == PSITE_AT_ENTRY && ps.off == 0, "swept, a jump table: not moved");
 	free(t.addrs);
+
+	/* A byte before a function that starts a longer instruction (b8: mov $imm32) would
+	 * swallow the function's jmp: the sweep starts again at the function's first byte. */
+	static const unsigned char skew[] = { 0xcc, 0xb8, /* g: */ 0xeb, 0x02, 0x90, 0x90, 0xc3 };
+	static const unsigned long long g_start[] = { 0x2002 };
+	struct psite_targets u = {};
+	psite_branch_targets(skew, sizeof(skew), 0x2000, NULL, 0, &u);
+	CHECK_INT(u.nr, 0, "out of step: the jmp is swallowed");
+	u.nr = 0;
+	psite_branch_targets(skew, sizeof(skew), 0x2000, g_start, 1, &u);
+	CHECK(u.nr == 1 && u.addrs[0] == 0x2006, "in step again at g: its jmp's target");
+	free(u.addrs);
 }
 
 static void test_flow(void)
