@@ -179,11 +179,14 @@ static int add_func(const struct elf_func *f, void *data)
 		return 0;
 	}
 	/* Aliases share an address: one probe per site, or each hit would show twice. It
-	 * goes by the public name when it has one (`__sigsetjmp`, not `__GI___sigsetjmp`). */
+	 * goes by the public name when it has one (`__sigsetjmp`, not `__GI___sigsetjmp`),
+	 * else by one without glibc's internal prefix (`__nptl_free_tcb`). */
 	a = find_func(ft, m->module, f->offset);
 	if (a) {
-		if ((f->flags & ELF_FUNC_DYNSYM) && strncmp(f->name, "__GI_", 5) &&
-		    (!strncmp(a->name, "__GI_", 5) || !a->dynsym)) {
+		bool gi = !strncmp(a->name, "__GI_", 5);
+
+		if (strncmp(f->name, "__GI_", 5) &&
+		    ((f->flags & ELF_FUNC_DYNSYM) ? gi || !a->dynsym : gi && !a->dynsym)) {
 			name = strdup(f->name);
 			if (!name) {
 				m->err = -ENOMEM;
@@ -191,7 +194,7 @@ static int add_func(const struct elf_func *f, void *data)
 			}
 			free(a->name);
 			a->name = name;
-			a->dynsym = true;
+			a->dynsym = f->flags & ELF_FUNC_DYNSYM;
 		}
 		return 0;
 	}

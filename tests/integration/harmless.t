@@ -15,6 +15,8 @@ for f in __sigsetjmp _setjmp setjmp getcontext swapcontext __vfork dlopen dlsym 
 	is "$(returns "$f")" none "$f: entry probe only"
 done
 is "$(grep -c '__GI___sigsetjmp' "$SCRATCH/list")" 0 "an alias shows by its public name"
+is "$(awk '$2 ~ /^(__GI___)?__nptl_free_tcb$/ { print $2 }' "$SCRATCH/list")" __nptl_free_tcb \
+   "a local one by its name without glibc's __GI_ prefix"
 
 # A shell script, traced whole: the same output and status, also under -f.
 cat > "$SCRATCH/sh.sh" <<'SH'
