@@ -17,7 +17,8 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
-USER_SRCS := $(wildcard user/*.c)
+USER_SRCS := $(wildcard user/*.c user/*/*.c)
+USER_HDRS := $(wildcard user/*.h user/*/*.h)
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
 LIB_OBJS := $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
 ASAN_LIB_OBJS := $(patsubst $(OUTPUT)/user/%.o,$(OUTPUT)/asan/%.o,$(LIB_OBJS))
@@ -59,8 +60,9 @@ $(OUTPUT)/rtrace.skel.h: $(OUTPUT)/rtrace.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name rtrace_bpf > $@
 
-$(OUTPUT)/user/%.o: user/%.c $(wildcard user/*.h) include/rtrace.h $(OUTPUT)/rtrace.skel.h | $(OUTPUT)/user
+$(OUTPUT)/user/%.o: user/%.c $(USER_HDRS) include/rtrace.h $(OUTPUT)/rtrace.skel.h | $(OUTPUT)/user
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(INCLUDES) -c $< -o $@
 
 rtrace: $(USER_OBJS)
@@ -68,8 +70,9 @@ rtrace: $(USER_OBJS)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
 # Unit tests run under ASan/UBSan against the same sources.
-$(OUTPUT)/asan/%.o: user/%.c $(wildcard user/*.h) include/rtrace.h $(OUTPUT)/rtrace.skel.h | $(OUTPUT)/asan
+$(OUTPUT)/asan/%.o: user/%.c $(USER_HDRS) include/rtrace.h $(OUTPUT)/rtrace.skel.h | $(OUTPUT)/asan
 	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(SAN) $(INCLUDES) -c $< -o $@
 
 $(OUTPUT)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(ASAN_LIB_OBJS) | $(OUTPUT)/tests/unit

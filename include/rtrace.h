@@ -36,6 +36,10 @@ enum rtrace_event_type {
 	/* ld.so's link map changed (dlopen, dlclose, start-up): a bare header, for the
 	 * loader, which looks for libraries specs wait for. Never in a trace. */
 	RTRACE_EV_LINKMAP,
+	/* struct rtrace_lost: records the ring buffer had no room for, counted by BPF. Made
+	 * by the loader, never by BPF, so that losses travel in the stream with the
+	 * records, at the place in time where they happened. */
+	RTRACE_EV_LOST,
 };
 
 /* Cookie bit: the function has an entry probe only (Go, vfork, setjmp...):
@@ -238,6 +242,11 @@ struct rtrace_exit {
 	__u32 pad;
 };
 
+struct rtrace_lost {
+	struct rtrace_hdr hdr;	/* tid and tgid 0 */
+	__u64 count;
+};
+
 #ifndef __bpf__
 _Static_assert(sizeof(struct rtrace_hdr) == 24, "hdr layout");
 _Static_assert(sizeof(struct rtrace_sys_enter) == 80, "sys_enter layout");
@@ -247,6 +256,7 @@ _Static_assert(sizeof(struct rtrace_func_entry) == 112, "func_entry layout");
 _Static_assert(sizeof(struct rtrace_func_capture_spec) == 12, "func_capture_spec layout");
 _Static_assert(sizeof(struct rtrace_go_call) == 144, "go_call layout");
 _Static_assert(sizeof(struct rtrace_go_exit) == 32, "go_exit layout");
+_Static_assert(sizeof(struct rtrace_lost) == 32, "lost layout");
 #endif
 
 #endif /* RTRACE_H */

@@ -17,7 +17,7 @@
 #include "go_abi.h"
 #include "log.h"
 #include "modules.h"
-#include "output.h"
+#include "output/output.h"
 #include "rtrace.h"
 
 /* These return twice, never return the normal way, or return on another

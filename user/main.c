@@ -18,7 +18,7 @@
 #include "launch.h"
 #include "log.h"
 #include "opts.h"
-#include "output.h"
+#include "output/output.h"
 #include "sysdecode.h"
 #include "tracer.h"
 

@@ -11,6 +11,21 @@
 #include "syscalls.h"
 #include "sysdecode_priv.h"
 
+void sysdecode_captures(const void *blocks, size_t len, unsigned int n,
+			struct sysdecode_capture *cap, unsigned int max)
+{
+	const unsigned char *p = blocks, *end = p + len;
+
+	while (n-- && p && p + sizeof(struct rtrace_capture) <= end) {
+		const struct rtrace_capture *c = (const void *)p;
+		const unsigned char *data = p + sizeof(*c);
+
+		if (c->idx < max && data + c->len <= end)
+			cap[c->idx] = (struct sysdecode_capture){ data, c->len, c->flags, true };
+		p = data + ((c->len + 7) & ~7U);
+	}
+}
+
 #define ENTRY(k, ...)	{ RTRACE_CAP_##k, 0, __VA_ARGS__ }
 #define EXIT(k, ...)	{ RTRACE_CAP_##k, 1, __VA_ARGS__ }
 /* An input read at exit (see below): shown whether or not the call failed. */

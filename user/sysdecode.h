@@ -38,6 +38,12 @@ struct sysdecode_opts {
 
 struct sysdecode_fds;
 
+/* Fills cap[] (of max, by spec index) from the @n capture blocks (struct
+ * rtrace_capture, each padded to 8 bytes) that follow a record's fixed part;
+ * a block that does not fit in @len ends them. */
+void sysdecode_captures(const void *blocks, size_t len, unsigned int n,
+			struct sysdecode_capture *cap, unsigned int max);
+
 /* Fills specs[nr] for every syscall decoded with captured memory; the rest
  * are zeroed (capture nothing). For kinds other than FIXED, `size` says how
  * much is wanted: 0 for text that -s cuts (write's buffer: BPF may stop at

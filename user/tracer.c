@@ -16,7 +16,7 @@
 #include "go_attach.h"
 #include "kernel_features.h"
 #include "log.h"
-#include "output.h"
+#include "output/output.h"
 #include "rtrace.skel.h"
 #include "tracer.h"
 #include "uprobe_multi.h"
@@ -937,6 +937,17 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* Losses go down the stream as a record of their own. */
+static void emit_lost(struct tracer *tr, __u64 count, __u64 ts)
+{
+	struct rtrace_lost rec = {
+		.hdr = { .type = RTRACE_EV_LOST, .size = sizeof(rec), .ts_ns = ts },
+		.count = count,
+	};
+
+	output_event(tr->out, &rec, sizeof(rec));
+}
+
 /* Reports new losses, then hands due events to output. The drops happened
  * while the buffer was full, before this drain: the gap goes before the
  * events that got through after it. */
@@ -948,14 +959,14 @@ static void flush_due(struct tracer *tr, __u64 up_to)
 
 	while (timeline_pop(&tr->tl, up_to, &item)) {
 		if (first && lost != tr->lost_seen)
-			output_lost(tr->out, lost - tr->lost_seen, item.ts);
+			emit_lost(tr, lost - tr->lost_seen, item.ts);
 		first = false;
 		tr->lost_seen = lost;
 		output_event(tr->out, item.data, item.size);
 		free(item.data);
 	}
 	if (lost != tr->lost_seen) {
-		output_lost(tr->out, lost - tr->lost_seen, mono_now_ns());
+		emit_lost(tr, lost - tr->lost_seen, mono_now_ns());
 		tr->lost_seen = lost;
 	}
 }

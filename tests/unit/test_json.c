@@ -4,7 +4,7 @@
  * carry raw bytes (an exec's file name) use it. */
 #include <stdlib.h>
 #include "json.h"
-#include "output.h"
+#include "output/output.h"
 #include "rtrace.h"
 #include "tap.h"
 

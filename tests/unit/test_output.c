@@ -2,7 +2,7 @@
 /* The formatter on synthetic event streams: held lines, unfinished/resumed,
  * nesting by stack pointer, longjmp unwinding, JSON fields, lost records. */
 #include <stdlib.h>
-#include "output.h"
+#include "output/output.h"
 #include "rtrace.h"
 #include "tap.h"
 
@@ -160,7 +160,13 @@ int main(void)
 	sys_enter(100, 1100, 2, 0x10);
 	sys_exit(100, 1300, 2, -2);
 	ret(100, 2000, 1, 0x0f00, 42);
-	output_lost(o, 5, 2500);
+	{
+		struct rtrace_lost lost = { .count = 5 };
+
+		hdr(&lost.hdr, RTRACE_EV_LOST, 0, 2500);
+		lost.hdr.tgid = 0;
+		output_event(o, &lost, sizeof(lost));
+	}
 	hdr(&ex.hdr, RTRACE_EV_EXIT, 100, 3000);
 	ex.status = 11;	/* killed by SIGSEGV */
 	output_event(o, &ex, sizeof(ex));
@@ -185,6 +191,29 @@ int main(void)
 	ex.status = 3 << 8;
 	output_event(o, &ex, sizeof(ex));
 	CHECK_STR(finish(), "exit_group(3) = ?\n+++ exited with 3 +++\n", "exit_group = ?");
+	free(buf);
+
+	/* A process that exits inside a call: the call shows open before the exit line. */
+	start(false);
+	call(100, 1000, 1, 0x0f00);
+	hdr(&ex.hdr, RTRACE_EV_EXIT, 100, 2000);
+	ex.status = 0;
+	output_event(o, &ex, sizeof(ex));
+	CHECK_STR(finish(), "outer() {\n+++ exited with 0 +++\n", "a call open at exit shows open");
+	free(buf);
+
+	/* A return whose entry was not seen, while a call is held: the held call first. */
+	start(false);
+	call(100, 1000, 2, 0x0e00);
+	ret(100, 2000, 1, 0x0d00, 3);
+	CHECK_STR(finish(), "inner() {\n  } outer = 3\n", "held call printed before a lone return");
+	free(buf);
+
+	/* A blocked syscall at the end of the trace: unfinished, then resumed with no result. */
+	start(false);
+	sys_enter(100, 1000, 0, 0);
+	CHECK_STR(finish(), "read(0, NULL, 0 <unfinished ...>\n<... read resumed>) = ?\n",
+		  "a syscall under way at the end");
 	free(buf);
 
 	/* A path captured at exit decodes in the line, as strace prints it. */

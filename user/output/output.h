@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Turns the ordered event stream into strace-style text or JSON lines, and
- * keeps per-thread state: the pending syscall and the stack of traced calls. */
+/* The event pipeline: ordered raw records go through one state machine
+ * (state.c: pairing, depth, unwinding, -y's fd tables) to a sink (text,
+ * JSON, or -c's tables), each in a file of its own in this folder. */
 #ifndef RTRACE_OUTPUT_H
 #define RTRACE_OUTPUT_H
 
@@ -44,11 +45,9 @@ typedef bool (*func_info_fn)(void *ctx, __u64 id, struct output_func *f);
 
 struct output *output_new(FILE *out, const struct output_opts *opts, func_info_fn funcs,
 			  void *funcs_ctx);
-/* Handles one record (struct rtrace_hdr first). Returns 0 or -EINVAL for a
- * malformed record. */
+/* Handles one record (struct rtrace_hdr first; losses come as RTRACE_EV_LOST
+ * records). Returns 0 or -EINVAL for a malformed record. */
 int output_event(struct output *o, const void *data, size_t size);
-/* Reports records the kernel could not deliver since the last call. */
-void output_lost(struct output *o, __u64 count, __u64 ts_ns);
 /* Ends the trace: unfinished calls are shown as such, the -c table printed. */
 void output_finish(struct output *o);
 void output_free(struct output *o);

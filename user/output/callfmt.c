@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Function calls as text or JSON: names from the loader's function table,
+ * arguments and results typed by DWARF (C) or Go's register ABI. */
+#include <stdlib.h>
+#include <string.h>
+#include "callfmt.h"
+#include "constmem.h"
+#include "dwarf_args.h"
+#include "go_abi.h"
+#include "rtrace.h"
+#include "symbolize.h"
+
+struct callfmt {
+	struct output_opts opts;
+	func_info_fn funcs;
+	void *funcs_ctx;
+	char name_buf[32];
+	struct symbolizer *syms;	/* function pointer arguments */
+	int sym_pid;			/* the process whose argument is being shown */
+	const char *sym_module;		/* ... the module of the function called */
+	__u64 sym_func_addr;		/* ... the called function's address */
+	__u64 sym_func_off;		/* ... and its file offset in that module */
+	char sym_buf[256];
+};
+
+struct callfmt *callfmt_new(const struct output_opts *opts, func_info_fn funcs, void *funcs_ctx)
+{
+	struct callfmt *cf = calloc(1, sizeof(*cf));
+
+	if (!cf)
+		return NULL;
+	cf->opts = *opts;
+	cf->funcs = funcs;
+	cf->funcs_ctx = funcs_ctx;
+	return cf;
+}
+
+void callfmt_free(struct callfmt *cf)
+{
+	if (!cf)
+		return;
+	symbolizer_free(cf->syms);
+	free(cf);
+}
+
+void callfmt_func(struct callfmt *cf, __u64 cookie, struct output_func *f)
+{
+	memset(f, 0, sizeof(*f));
+	cookie &= RTRACE_COOKIE_ID_MASK;
+	if (!cf->funcs || !cf->funcs(cf->funcs_ctx, cookie, f)) {
+		snprintf(cf->name_buf, sizeof(cf->name_buf), "func_%llu", (unsigned long long)cookie);
+		f->name = cf->name_buf;
+		f->module = "";
+	}
+	if (cf->opts.no_args) {
+		f->proto = NULL;
+		f->go_proto = NULL;
+	}
+}
+
+const char *callfmt_name(struct callfmt *cf, __u64 cookie)
+{
+	struct output_func f;
+
+	callfmt_func(cf, cookie, &f);
+	return f.name;
+}
+
+
+static const char *symbolize_arg(void *ctx, unsigned long long addr)
+{
+	struct callfmt *cf = ctx;
+	__u64 bias;
+	const char *name;
+
+	if (!cf->syms)
+		cf->syms = symbolizer_new();
+	name = symbolize(cf->syms, cf->sym_pid, addr, cf->sym_buf, sizeof(cf->sym_buf));
+	/* The process may be gone by now: a function of the called function's
+	 * own module still resolves through the probe's address. */
+	bias = cf->sym_func_addr - cf->sym_func_off;
+	if (!name && cf->sym_module && addr > bias)
+		name = symbolize_offset(cf->syms, cf->sym_module, addr - bias, cf->sym_buf,
+					sizeof(cf->sym_buf));
+	return name;
+}
+
+static long read_const_arg(void *ctx, unsigned long long addr, void *buf, size_t len)
+{
+	struct callfmt *cf = ctx;
+
+	return constmem_read(cf->sym_pid, cf->sym_module, cf->sym_func_addr, cf->sym_func_off,
+			     addr, buf, len);
+}
+
+static void dwarf_opts(struct callfmt *cf, bool json, struct dwarf_format_opts *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->string_limit = cf->opts.string_limit;
+	d->deref = cf->opts.deref;
+	d->json = json;
+	d->sym = symbolize_arg;
+	d->read_const = read_const_arg;
+	d->sym_ctx = cf;
+}
+
+static bool is_go_rec(const void *rec)
+{
+	__u32 type = ((const struct rtrace_hdr *)rec)->type;
+
+	return type == RTRACE_EV_GO_ENTRY || type == RTRACE_EV_GO_RETURN;
+}
+
+/* The values a Go entry or RET record holds, its captures parsed into @cap. */
+static void go_values_of(const struct rtrace_go_call *e, size_t size,
+			 struct sysdecode_capture *cap, struct go_values *v)
+{
+	memset(cap, 0, RTRACE_MAX_FUNC_CAPTURES * sizeof(*cap));
+	sysdecode_captures(e + 1, size - sizeof(*e), e->nr_captures, cap, RTRACE_MAX_FUNC_CAPTURES);
+	v->regs = e->regs;
+	v->cap = cap;
+}
+
+/* callfmt_args() of a Go entry: by Go's register ABI, or its 9 integer registers. */
+static bool go_call_args(struct callfmt *cf, FILE *out, const struct output_func *f,
+			 const struct rtrace_go_call *e, size_t size, bool json)
+{
+	struct sysdecode_capture cap[RTRACE_MAX_FUNC_CAPTURES];
+	struct dwarf_format_opts d;
+	struct go_values v;
+	int i;
+
+	if (f->go_proto) {
+		go_values_of(e, size, cap, &v);
+		dwarf_opts(cf, json, &d);
+		go_format_args(out, f->go_proto, &v, &d);
+		return true;
+	}
+	if (!cf->opts.raw_args)
+		return false;
+	fputs(json ? "[" : "", out);
+	for (i = 0; i < GO_NR_INT_REGS; i++)
+		fprintf(out, json ? "%s%llu" : "%s%#llx", i ? ", " : "",
+			(unsigned long long)e->regs[i]);
+	fputs(json ? "]" : "", out);
+	return true;
+}
+
+bool callfmt_args(struct callfmt *cf, FILE *out, const struct output_func *f, const void *rec,
+		  size_t size, bool json)
+{
+	struct sysdecode_capture cap[RTRACE_MAX_FUNC_CAPTURES] = {};
+	struct dwarf_value_src src = { .cap = cap };
+	const struct rtrace_func_entry *e = rec;
+	struct dwarf_format_opts d;
+	int i;
+
+	if (is_go_rec(rec))
+		return go_call_args(cf, out, f, rec, size, json);
+	if (f->proto) {
+		sysdecode_captures(e + 1, size - sizeof(*e), e->nr_captures, cap,
+				 RTRACE_MAX_FUNC_CAPTURES);
+		memcpy(src.args, e->args, sizeof(src.args));
+		cf->sym_pid = e->hdr.tgid;
+		cf->sym_module = f->module;
+		cf->sym_func_addr = e->ip;
+		cf->sym_func_off = f->offset;
+		dwarf_opts(cf, json, &d);
+		dwarf_format_args(out, f->proto, &src, &d);
+		return true;
+	}
+	if (!cf->opts.raw_args)
+		return false;
+	fputs(json ? "[" : "", out);
+	for (i = 0; i < 6; i++)
+		fprintf(out, json ? "%s%llu" : "%s%#llx", i ? ", " : "",
+			(unsigned long long)e->args[i]);
+	fputs(json ? "]" : "", out);
+	return true;
+}
+
+/* The cookie of an entry or return record (C or Go: the same place). */
+static __u64 rec_cookie(const void *rec)
+{
+	return is_go_rec(rec) ? ((const struct rtrace_go_call *)rec)->cookie :
+				((const struct rtrace_func_entry *)rec)->cookie;
+}
+
+void callfmt_call(struct callfmt *cf, FILE *out, const void *rec, size_t size)
+{
+	struct output_func f;
+
+	callfmt_func(cf, rec_cookie(rec), &f);
+	fprintf(out, "%s(", f.name);
+	callfmt_args(cf, out, &f, rec, size, false);
+	fputc(')', out);
+}
+
+/* The results of a Go RET record: ` = 7`, ` = (6, 3)`; ` = rax` without DWARF; JSON
+ * `"ret":...,"ret_raw":n`. */
+static void go_ret_value(struct callfmt *cf, FILE *out, const struct output_func *f,
+			 const struct rtrace_go_call *e, size_t size, bool json)
+{
+	struct sysdecode_capture cap[RTRACE_MAX_FUNC_CAPTURES];
+	struct dwarf_format_opts d;
+	struct go_values v;
+
+	if (!f->go_proto) {
+		fprintf(out, json ? ",\"ret\":%lld" : " = %lld", (long long)e->regs[0]);
+		return;
+	}
+	if (!go_proto_has_results(f->go_proto)) {
+		fputs(json ? ",\"ret\":null" : "", out);
+		return;
+	}
+	fputs(json ? ",\"ret\":" : " = ", out);
+	go_values_of(e, size, cap, &v);
+	dwarf_opts(cf, json, &d);
+	go_format_results(out, f->go_proto, &v, &d);
+	if (json)
+		fprintf(out, ",\"ret_raw\":%lld", (long long)e->regs[0]);
+}
+
+void callfmt_ret(struct callfmt *cf, FILE *out, const struct output_func *f, const void *rec,
+		 size_t size)
+{
+	const struct rtrace_func_return *e = rec;
+	struct dwarf_format_opts d;
+
+	if (is_go_rec(rec)) {
+		go_ret_value(cf, out, f, rec, size, false);
+		return;
+	}
+	if (e->cookie & RTRACE_COOKIE_TAIL) {
+		/* Left by a jmp to another function: its value is that one's. */
+		fputs(" = ? <tail call>", out);
+		return;
+	}
+	if (!f->proto) {
+		fprintf(out, " = %lld", (long long)e->ret);
+		return;
+	}
+	if (!dwarf_proto_has_ret(f->proto))
+		return;
+	fputs(" = ", out);
+	dwarf_opts(cf, false, &d);
+	dwarf_format_ret(out, f->proto, e->ret, e->ret2, &d);
+}
+
+void callfmt_json_ret(struct callfmt *cf, FILE *out, const struct output_func *f,
+		      const void *rec, size_t size)
+{
+	const struct rtrace_func_return *e = rec;
+	struct dwarf_format_opts d;
+
+	if (is_go_rec(rec)) {
+		go_ret_value(cf, out, f, rec, size, true);
+		return;
+	}
+	fputs(",\"ret\":", out);
+	if (e->cookie & RTRACE_COOKIE_TAIL) {
+		fputs("null,\"tail_call\":true", out);
+		return;
+	}
+	if (!f->proto)
+		fprintf(out, "%lld", (long long)e->ret);
+	else if (!dwarf_proto_has_ret(f->proto))
+		fputs("null", out);
+	else {
+		dwarf_opts(cf, true, &d);
+		dwarf_format_ret(out, f->proto, e->ret, e->ret2, &d);
+	}
+	if (f->proto)
+		fprintf(out, ",\"ret_raw\":%lld", (long long)e->ret);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Private to user/output/: a traced function's name, arguments and return value
+ * as text or JSON, from its entry and return records (C or Go); shared by the
+ * text and JSON sinks. */
+#ifndef RTRACE_OUTPUT_CALLFMT_H
+#define RTRACE_OUTPUT_CALLFMT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include "output.h"
+#include "sysdecode.h"
+
+struct callfmt;
+
+struct callfmt *callfmt_new(const struct output_opts *opts, func_info_fn funcs, void *funcs_ctx);
+void callfmt_free(struct callfmt *f);
+
+/* What the loader knows of a cookie's function; a made-up name if nothing.
+ * The name stays valid until the next call. */
+void callfmt_func(struct callfmt *cf, __u64 cookie, struct output_func *f);
+const char *callfmt_name(struct callfmt *cf, __u64 cookie);
+
+/* The arguments of an entry record: typed from DWARF, the registers with
+ * --args=raw when there are no types, else nothing (false). JSON: an
+ * object, an array, or nothing. */
+bool callfmt_args(struct callfmt *cf, FILE *out, const struct output_func *f, const void *rec,
+		  size_t size, bool json);
+/* `name(args)` of an entry record. */
+void callfmt_call(struct callfmt *cf, FILE *out, const void *rec, size_t size);
+/* ` = value` of a return record, typed when DWARF knows it; nothing for void. */
+void callfmt_ret(struct callfmt *cf, FILE *out, const struct output_func *f, const void *rec,
+		 size_t size);
+/* JSON `,"ret":value,"ret_raw":n` of a return record. */
+void callfmt_json_ret(struct callfmt *cf, FILE *out, const struct output_func *f,
+		      const void *rec, size_t size);
+
+
+#endif

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The pipeline behind output_*(): records → state (state.c) → one sink, the
+ * text, JSON or -c one that the options ask for. */
+#include <stdlib.h>
+#include "callfmt.h"
+#include "output.h"
+#include "sink.h"
+#include "state.h"
+#include "sysdecode.h"
+
+struct output {
+	struct out_state *state;
+	struct out_sink *sink;
+	struct callfmt *fmt;
+	struct output_opts opts;
+	struct sysdecode_opts decode;
+};
+
+struct output *output_new(FILE *out, const struct output_opts *opts, func_info_fn funcs,
+			  void *funcs_ctx)
+{
+	struct output *o = calloc(1, sizeof(*o));
+	struct out_sink cfg;
+
+	if (!o)
+		return NULL;
+	o->decode.string_limit = opts->string_limit;
+	o->decode.fd_paths = opts->fd_paths;
+	o->state = out_state_new(opts->fd_paths);
+	o->fmt = callfmt_new(opts, funcs, funcs_ctx);
+	if (!o->state || !o->fmt)
+		goto err;
+	o->opts = *opts;
+	cfg = (struct out_sink){ .out = out, .opts = &o->opts, .fmt = o->fmt, .decode = &o->decode };
+	if (opts->summary)
+		o->sink = sink_summary_new(&cfg);
+	else if (opts->json)
+		o->sink = sink_json_new(&cfg);
+	else
+		o->sink = sink_text_new(&cfg);
+	if (!o->sink || out_state_add_sink(o->state, o->sink))
+		goto err;
+	return o;
+err:
+	output_free(o);
+	return NULL;
+}
+
+int output_event(struct output *o, const void *data, size_t size)
+{
+	return out_state_record(o->state, data, size);
+}
+
+void output_finish(struct output *o)
+{
+	out_state_finish(o->state);
+}
+
+void output_set_cwd(struct output *o, int pid, const char *cwd)
+{
+	out_state_set_cwd(o->state, pid, cwd);
+}
+
+void output_get_stats(const struct output *o, struct output_stats *st)
+{
+	out_state_stats(o->state, st);
+}
+
+void output_free(struct output *o)
+{
+	if (!o)
+		return;
+	out_state_free(o->state);
+	if (o->sink)
+		o->sink->ops->free(o->sink);
+	callfmt_free(o->fmt);
+	free(o);
+}

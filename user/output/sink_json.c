@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/* JSON lines: one object per syscall (at its end), call, return, process
+ * event and loss. */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include "callfmt.h"
+#include "json.h"
+#include "output.h"
+#include "sink.h"
+#include "syscalls.h"
+#include "sysdecode.h"
+
+struct json_sink {
+	struct out_sink b;
+	FILE *scratch;			/* decoded arguments, then escaped */
+	char *scratch_buf;
+	size_t scratch_size;
+};
+
+static void json_begin(struct json_sink *s, const char *type, __u64 ts, __u32 tgid, __u32 tid)
+{
+	fprintf(s->b.out, "{\"type\":\"%s\",\"ts_ns\":%lld,\"pid\":%u,\"tid\":%u", type,
+		(long long)ts + s->b.opts->wall_offset_ns, tgid, tid);
+}
+
+/* A goroutine's records say which: `"g":"0x..."`. */
+static void json_g(struct json_sink *s, const struct out_event *e)
+{
+	if (e->who.g)
+		fprintf(s->b.out, ",\"g\":\"%#llx\"", (unsigned long long)e->who.g);
+}
+
+static int sys_nargs(__u32 nr)
+{
+	const struct syscall_info *si = syscall_info(nr);
+
+	return si ? si->nargs : 6;
+}
+
+/* The decoded argument list as a JSON string. */
+static void json_decoded_args(struct json_sink *s, const struct out_event *e)
+{
+	if (!s->scratch) {
+		s->scratch = open_memstream(&s->scratch_buf, &s->scratch_size);
+		if (!s->scratch)
+			return;
+	}
+	rewind(s->scratch);
+	sysdecode_args(s->scratch, e->sys.call, s->b.decode, e->sys.fds);
+	fputc('\0', s->scratch);
+	fflush(s->scratch);
+	fputs(",\"args_str\":", s->b.out);
+	json_str(s->b.out, s->scratch_buf);
+}
+
+/* One record per syscall, at its end: "resumed" when its entry was not seen
+ * (it began before we attached); "ret":null when it never returned. */
+static void on_syscall(struct json_sink *s, const struct out_event *e)
+{
+	const struct sysdecode_call *call = e->sys.call;
+	int i, n = sys_nargs(call->nr);
+	char buf[32];
+
+	json_begin(s, "syscall", e->sys.entered ? e->sys.start_ts : e->ts, e->who.tgid,
+		   e->who.tid);
+	fputs(",\"name\":", s->b.out);
+	json_str(s->b.out, syscall_name(call->nr, buf, sizeof(buf)));
+	fprintf(s->b.out, ",\"nr\":%u,\"args\":[", (unsigned int)call->nr);
+	for (i = 0; e->sys.entered && i < n && i < 6; i++)
+		fprintf(s->b.out, "%s%llu", i ? "," : "", (unsigned long long)call->args[i]);
+	fputc(']', s->b.out);
+	if (e->sys.entered)
+		json_decoded_args(s, e);
+	if (e->sys.returned) {
+		fprintf(s->b.out, ",\"ret\":%lld", (long long)call->ret);
+		if (out_is_error(call->ret)) {
+			const char *name = strerrorname_np(-call->ret);
+
+			fputs(",\"errno\":", s->b.out);
+			json_str(s->b.out, name ? name : "?");
+		}
+	} else {
+		fputs(",\"ret\":null", s->b.out);
+	}
+	if (e->sys.entered && e->sys.returned)
+		fprintf(s->b.out, ",\"dur_ns\":%llu", (unsigned long long)(e->ts - e->sys.start_ts));
+	if (!e->sys.entered)
+		fputs(",\"resumed\":true", s->b.out);
+	fputs("}\n", s->b.out);
+}
+
+static void on_call(struct json_sink *s, const struct out_event *e)
+{
+	struct output_func f;
+
+	callfmt_func(s->b.fmt, e->call.cookie, &f);
+	json_begin(s, "call", e->ts, e->who.tgid, e->who.tid);
+	fputs(",\"name\":", s->b.out);
+	json_str(s->b.out, f.name);
+	fputs(",\"module\":", s->b.out);
+	json_str(s->b.out, f.module);
+	if (f.proto || f.go_proto || s->b.opts->raw_args) {
+		fputs(",\"args\":", s->b.out);
+		callfmt_args(s->b.fmt, s->b.out, &f, e->call.rec, e->call.size, true);
+	}
+	json_g(s, e);
+	fprintf(s->b.out, ",\"depth\":%d%s}\n", e->depth, e->call.returns ? "" : ",\"returns\":false");
+}
+
+static void on_return(struct json_sink *s, const struct out_event *e)
+{
+	struct output_func f;
+
+	callfmt_func(s->b.fmt, e->ret.cookie, &f);
+	json_begin(s, "return", e->ts, e->who.tgid, e->who.tid);
+	fputs(",\"name\":", s->b.out);
+	json_str(s->b.out, f.name);
+	if (e->ret.kind == OUT_RET_UNWOUND) {
+		json_g(s, e);
+		fprintf(s->b.out, ",\"ret\":null,\"unwound\":true,\"depth\":%d}\n", e->depth);
+		return;
+	}
+	callfmt_json_ret(s->b.fmt, s->b.out, &f, e->ret.rec, e->ret.size);
+	json_g(s, e);
+	if (e->ret.kind == OUT_RET_NO_ENTRY)
+		fprintf(s->b.out, ",\"depth\":%d,\"entry_seen\":false}\n", e->depth);
+	else
+		fprintf(s->b.out, ",\"dur_ns\":%llu,\"depth\":%d}\n",
+			(unsigned long long)(e->ts - e->ret.entry_ts), e->depth);
+}
+
+static void on_exit_event(struct json_sink *s, const struct out_event *e)
+{
+	int sig = e->exit.status & 0x7f, code = (e->exit.status >> 8) & 0xff;
+
+	json_begin(s, "exit", e->ts, e->who.tgid, e->who.tid);
+	if (sig)
+		fprintf(s->b.out, ",\"signal\":\"SIG%s\",\"signo\":%d%s}\n",
+			sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", sig,
+			e->exit.status & 0x80 ? ",\"core_dumped\":true" : "");
+	else
+		fprintf(s->b.out, ",\"code\":%d}\n", code);
+}
+
+static void json_event(struct out_sink *sink, const struct out_event *e)
+{
+	struct json_sink *s = (struct json_sink *)sink;
+
+	switch (e->type) {
+	case OUT_SYSCALL:
+		on_syscall(s, e);
+		break;
+	case OUT_CALL:
+		on_call(s, e);
+		break;
+	case OUT_RETURN:
+		on_return(s, e);
+		break;
+	case OUT_FORK:
+		json_begin(s, "fork", e->ts, e->who.tgid, e->who.tid);
+		fprintf(s->b.out, ",\"child_pid\":%u,\"followed\":%s}\n", e->fork.child_tgid,
+			e->fork.followed ? "true" : "false");
+		break;
+	case OUT_EXEC:
+		json_begin(s, "exec", e->ts, e->who.tgid, e->who.tid);
+		fputs(",\"filename\":", s->b.out);
+		json_str(s->b.out, e->exec.filename);
+		fputs("}\n", s->b.out);
+		break;
+	case OUT_EXIT:
+		on_exit_event(s, e);
+		break;
+	case OUT_LOST:
+		fprintf(s->b.out, "{\"type\":\"lost\",\"ts_ns\":%lld,\"count\":%llu}\n",
+			(long long)e->ts + s->b.opts->wall_offset_ns,
+			(unsigned long long)e->lost.count);
+		break;
+	case OUT_SYS_ENTER:
+	case OUT_END:
+		break;
+	}
+}
+
+static void json_finish(struct out_sink *sink)
+{
+	fflush(sink->out);
+}
+
+static void json_free(struct out_sink *sink)
+{
+	struct json_sink *s = (struct json_sink *)sink;
+
+	if (s->scratch)
+		fclose(s->scratch);
+	free(s->scratch_buf);
+	free(s);
+}
+
+static const struct out_sink_ops json_ops = {
+	.event = json_event,
+	.finish = json_finish,
+	.free = json_free,
+};
+
+struct out_sink *sink_json_new(const struct out_sink *cfg)
+{
+	struct json_sink *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->b = *cfg;
+	s->b.ops = &json_ops;
+	return &s->b;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Private to user/output/: the one state machine between the raw records and
+ * the sinks. Per thread (and per goroutine): the syscall under way, paired
+ * with its exit; the stack of traced calls, paired with their returns by
+ * stack pointer, frames left without a return unwound; -y's fd tables.
+ * It writes nothing itself: it hands paired, typed events to its sinks. */
+#ifndef RTRACE_OUTPUT_STATE_H
+#define RTRACE_OUTPUT_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+#include "output.h"
+
+struct out_state;
+struct out_sink;
+
+/* fd_paths: keep -y's fd tables. */
+struct out_state *out_state_new(bool fd_paths);
+void out_state_free(struct out_state *st);
+/* Events go to each sink added, in order. */
+int out_state_add_sink(struct out_state *st, struct out_sink *sink);
+
+/* One raw record (struct rtrace_hdr first, losses as RTRACE_EV_LOST): 0, -EINVAL
+ * for a malformed one, -ENOMEM. */
+int out_state_record(struct out_state *st, const void *data, size_t size);
+/* The trace ends: syscalls still under way end unfinished, then each sink finishes. */
+void out_state_finish(struct out_state *st);
+
+/* -y: the cwd of a traced process when tracing starts. */
+void out_state_set_cwd(struct out_state *st, int pid, const char *cwd);
+void out_state_stats(const struct out_state *st, struct output_stats *stats);
+
+#endif
