@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "elf_syms.h"
+#include "syms/elf_syms.h"
 #include "follow.h"
-#include "log.h"
-#include "modules.h"
+#include "util/log.h"
+#include "syms/modules.h"
 #include "tracer.h"
 
 static struct follow_proc *find_proc(struct follow *fl, pid_t pid)

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
-#include "funcs.h"
+#include "probes/funcs.h"
 #include "rtrace.h"
 
 struct tracer;

@@ -9,15 +9,15 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "elf_syms.h"
-#include "funcs.h"
-#include "go_abi.h"
+#include "syms/elf_syms.h"
+#include "probes/funcs.h"
+#include "dwarf/go_abi.h"
 #include "go_attach.h"
-#include "gosites.h"
-#include "log.h"
+#include "probes/gosites.h"
+#include "util/log.h"
 #include "rtrace.skel.h"
 #include "tracer.h"
-#include "uprobe_multi.h"
+#include "probes/uprobe_multi.h"
 
 /* Sites of one program in one module. */
 struct go_set {

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "launch.h"
-#include "log.h"
+#include "util/log.h"
 
 /* Returns 0 if path is a regular file we may execute, else -errno. */
 static int check_exec(const char *path)

@@ -12,14 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
-#include "funclist.h"
+#include "probes/funclist.h"
 #include "follow.h"
-#include "funcs.h"
+#include "probes/funcs.h"
 #include "launch.h"
-#include "log.h"
+#include "util/log.h"
 #include "opts.h"
 #include "output/output.h"
-#include "sysdecode.h"
+#include "sysdecode/sysdecode.h"
 #include "tracer.h"
 
 #define POLL_MS 10

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "kernel_features.h"
-#include "log.h"
+#include "probes/kernel_features.h"
+#include "util/log.h"
 #include "opts.h"
-#include "syscalls.h"
+#include "sysdecode/syscalls.h"
 
 enum {
 	OPT_JSON = 1000,

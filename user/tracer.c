@@ -12,14 +12,14 @@
 #include <sys/resource.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "funcs.h"
+#include "probes/funcs.h"
 #include "go_attach.h"
-#include "kernel_features.h"
-#include "log.h"
+#include "probes/kernel_features.h"
+#include "util/log.h"
 #include "output/output.h"
 #include "rtrace.skel.h"
 #include "tracer.h"
-#include "uprobe_multi.h"
+#include "probes/uprobe_multi.h"
 
 /* How far behind "now" an event must be before no earlier one can still
  * arrive from another CPU. */

@@ -5,7 +5,7 @@
  * For every function symbol (rtrace's own symbol reader: debug file's .symtab when there is one,
  * else .dynsym; one entry per address), the first instruction and, after an endbr64, the next.
  * With --entry-blocks, every instruction of the function's straight-line entry instead: those a
- * probe may be moved past or onto (user/probesite.c), up to and with the first branch, ret or
+ * probe may be moved past or onto (user/probes/probesite.c), up to and with the first branch, ret or
  * syscall, at most ENTRY_BLOCK_MAX of them, within st_size.
  * A form is the mnemonic, the encoding, the prefixes that are not part of the opcode, and the
  * operand kinds (register class, memory size and base, immediate or relative width). Prints
@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "elf_syms.h"
+#include "syms/elf_syms.h"
 #include "insnlab.h"
 
 #define MAX_LIBS 8

@@ -10,7 +10,7 @@
  * BATCH instructions are one uprobe event (tracefs), removed together. Prints
  * "LABEL HEX OUTCOME DETAIL", tab-separated; OUTCOME is same, differs, refused, skipped or
  * nondeterministic. With --model, two more columns: what rtrace's model of the kernel
- * (user/probesite.c) says of the instruction, and why ("-" when it gives no reason), so that
+ * (user/probes/probesite.c) says of the instruction, and why ("-" when it gives no reason), so that
  * the kernel can be the model's oracle (tests/integration/probesite-oracle.t).
  */
 #include <errno.h>
@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "insnlab.h"
-#include "probesite.h"
+#include "probes/probesite.h"
 
 #define ENOTSUPP 524	/* kernel-internal, what uprobes answer for an opcode they refuse */
 #define BATCH 32	/* instructions probed together (their memory kept until all are removed) */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# The kernel as the oracle of rtrace's probe-site model (user/probesite.c). Every instruction
+# The kernel as the oracle of rtrace's probe-site model (user/probes/probesite.c). Every instruction
 # form that a probe may land on or move past (insnlab --forms --entry-blocks) in four Debian
 # libraries, and a list of tricky instructions, is run by insnlab with and without a uprobe on
 # this kernel. What the model says of it must be what the kernel did:

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "constmem.h"
-#include "procmaps.h"
+#include "syms/constmem.h"
+#include "syms/procmaps.h"
 #include "tap.h"
 
 static const char literal[] = "a constant in .rodata";

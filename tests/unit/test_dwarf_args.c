@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dwarf_args.h"
+#include "dwarf/dwarf_args.h"
 #include "tap.h"
 #include "fixture.h"
 

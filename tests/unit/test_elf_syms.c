@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <elf.h>
 
-#include "elf_syms.h"
+#include "syms/elf_syms.h"
 #include "tap.h"
 #include "fixture.h"
 

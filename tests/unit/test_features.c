@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Unit tests for user/kernel_features.c. */
+/* Unit tests for user/probes/kernel_features.c. */
 #include <errno.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel_features.h"
+#include "probes/kernel_features.h"
 #include <unistd.h>
 #include "tap.h"
 

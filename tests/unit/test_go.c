@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Unit tests for Go support: the stack-check prologue and RET sites on byte arrays
- * (user/gosites.c, forms as Go 1.19 and 1.21+ emit them), and Go's register ABI assignment on
- * hand-built types (user/go_abi.c), checked against go.dev/s/regabi's rules. */
+ * (user/probes/gosites.c, forms as Go 1.19 and 1.21+ emit them), and Go's register ABI assignment on
+ * hand-built types (user/dwarf/go_abi.c), checked against go.dev/s/regabi's rules. */
 #include <string.h>
 #include <unistd.h>
 #include <dwarf.h>
-#include "dwarf_priv.h"
-#include "elf_syms.h"
-#include "go_abi.h"
-#include "gosites.h"
+#include "dwarf/dwarf_priv.h"
+#include "syms/elf_syms.h"
+#include "dwarf/go_abi.h"
+#include "probes/gosites.h"
 #include "tap.h"
 
 #define ADDR 0x401000ULL

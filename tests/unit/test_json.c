@@ -3,7 +3,7 @@
  * UTF-8 through as is, every other byte as \u00XX; and the records that
  * carry raw bytes (an exec's file name) use it. */
 #include <stdlib.h>
-#include "json.h"
+#include "util/json.h"
 #include "output/output.h"
 #include "rtrace.h"
 #include "tap.h"

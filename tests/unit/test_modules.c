@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "modules.h"
+#include "syms/modules.h"
 #include "tap.h"
 #include "fixture.h"
 

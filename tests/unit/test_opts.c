@@ -2,7 +2,7 @@
 /* Option parsing: strace's flags, sizes, and every bad input gets -EINVAL. */
 #include <errno.h>
 #include "opts.h"
-#include "syscalls.h"
+#include "sysdecode/syscalls.h"
 #include "tap.h"
 
 

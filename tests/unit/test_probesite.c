@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Unit tests for user/probesite.c: the kernel model on single instructions, and where a
+/* Unit tests for user/probes/probesite.c: the kernel model on single instructions, and where a
  * function's probe goes. Instruction bytes come from objdump of Debian 12's libc and of
  * gcc/as output; what the kernel does with them is checked on the real kernel by
  * tests/integration/probesites.t. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include "probesite.h"
+#include "probes/probesite.h"
 #include "tap.h"
 
 #define B(...) ((const unsigned char[]){ __VA_ARGS__ }), sizeof((const unsigned char[]){ __VA_ARGS__ })

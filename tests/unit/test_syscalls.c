@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Unit tests for user/syscalls.c: the x86-64 table and the -e trace= parser. */
+/* Unit tests for user/sysdecode/syscalls.c: the x86-64 table and the -e trace= parser. */
 #include <asm/unistd_64.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "syscalls.h"
+#include "sysdecode/syscalls.h"
 #include "tap.h"
 
 #define NAMED_SYSCALLS	383	/* 0..336 and 424..469 in Linux 6.18 */

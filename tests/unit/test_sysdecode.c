@@ -40,8 +40,8 @@
 #include <termios.h>
 #include <time.h>
 
-#include "syscalls.h"
-#include "sysdecode.h"
+#include "sysdecode/syscalls.h"
+#include "sysdecode/sysdecode.h"
 #include "tap.h"
 
 typedef unsigned long long u64;

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "callfmt.h"
-#include "constmem.h"
-#include "dwarf_args.h"
-#include "go_abi.h"
+#include "syms/constmem.h"
+#include "dwarf/dwarf_args.h"
+#include "dwarf/go_abi.h"
 #include "rtrace.h"
-#include "symbolize.h"
+#include "syms/symbolize.h"
 
 struct callfmt {
 	struct output_opts opts;

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <linux/types.h>
 #include "output.h"
-#include "sysdecode.h"
+#include "sysdecode/sysdecode.h"
 
 struct callfmt;
 

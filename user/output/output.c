@@ -6,7 +6,7 @@
 #include "output.h"
 #include "sink.h"
 #include "state.h"
-#include "sysdecode.h"
+#include "sysdecode/sysdecode.h"
 
 struct output {
 	struct out_state *state;

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <linux/types.h>
-#include "sysdecode.h"
+#include "sysdecode/sysdecode.h"
 
 struct output_opts;
 struct callfmt;

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "callfmt.h"
-#include "json.h"
+#include "util/json.h"
 #include "output.h"
 #include "sink.h"
-#include "syscalls.h"
-#include "sysdecode.h"
+#include "sysdecode/syscalls.h"
+#include "sysdecode/sysdecode.h"
 
 struct json_sink {
 	struct out_sink b;

@@ -6,7 +6,7 @@
 #include "callfmt.h"
 #include "rtrace.h"
 #include "sink.h"
-#include "syscalls.h"
+#include "sysdecode/syscalls.h"
 
 struct count_row {
 	__u64 calls, errors, ns;

@@ -10,8 +10,8 @@
 #include "callfmt.h"
 #include "output.h"
 #include "sink.h"
-#include "syscalls.h"
-#include "sysdecode.h"
+#include "sysdecode/syscalls.h"
+#include "sysdecode/sysdecode.h"
 
 enum held_kind { HELD_NONE, HELD_SYSCALL, HELD_CALL };
 

@@ -9,7 +9,7 @@
 #include "rtrace.h"
 #include "sink.h"
 #include "state.h"
-#include "sysdecode.h"
+#include "sysdecode/sysdecode.h"
 
 #define OUT_MAX_SINKS	4
 

@@ -27,96 +27,6 @@ typedef unsigned long long u64;
 #define DEFAULT_DEBUG_DIR	"/usr/lib/debug"
 #define MAX_DEPTH		8	/* nesting of types and namespaces we follow */
 
-/* Returns @n zeroed bytes owned by @m, or NULL. */
-void *arena_alloc(struct dwarf_module *m, size_t n)
-{
-	struct arena_blk *b = m->arena;
-	void *p;
-
-	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	if (!b || b->size - b->used < n) {
-		size_t size = n > 65536 ? n : 65536;
-
-		b = calloc(1, sizeof(*b) + size);
-		if (!b)
-			return NULL;
-		b->size = size;
-		b->next = m->arena;
-		m->arena = b;
-	}
-	p = (char *)b->data + b->used;
-	b->used += n;
-	return p;
-}
-
-char *arena_strdup(struct dwarf_module *m, const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *d = arena_alloc(m, n);
-
-	if (d)
-		memcpy(d, s, n);
-	return d;
-}
-
-static size_t hmap_pos(const struct hmap *h, u64 key)
-{
-	return (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 17) & (h->cap - 1);
-}
-
-/* Returns the value stored under @key, or NULL. */
-void *hmap_get(const struct hmap *h, u64 key)
-{
-	size_t i;
-
-	if (!h->cap)
-		return NULL;
-	for (i = hmap_pos(h, key); h->vals[i]; i = (i + 1) & (h->cap - 1))
-		if (h->keys[i] == key)
-			return h->vals[i];
-	return NULL;
-}
-
-/* Stores @val under @key, replacing any value. Returns 0 or -ENOMEM. */
-int hmap_put(struct hmap *h, u64 key, void *val)
-{
-	size_t i;
-
-	if ((h->nr + 1) * 4 > h->cap * 3) {
-		struct hmap n = { .cap = h->cap ? h->cap * 2 : 64 };
-
-		n.keys = calloc(n.cap, sizeof(*n.keys));
-		n.vals = calloc(n.cap, sizeof(*n.vals));
-		if (!n.keys || !n.vals) {
-			free(n.keys);
-			free(n.vals);
-			return -ENOMEM;
-		}
-		for (i = 0; i < h->cap; i++)
-			if (h->vals[i])
-				hmap_put(&n, h->keys[i], h->vals[i]);
-		free(h->keys);
-		free(h->vals);
-		*h = n;
-	}
-	for (i = hmap_pos(h, key); h->vals[i]; i = (i + 1) & (h->cap - 1)) {
-		if (h->keys[i] == key) {
-			h->vals[i] = val;
-			return 0;
-		}
-	}
-	h->keys[i] = key;
-	h->vals[i] = val;
-	h->nr++;
-	return 0;
-}
-
-static void hmap_free(struct hmap *h)
-{
-	free(h->keys);
-	free(h->vals);
-}
-
 /* ---- opening: the file's own DWARF or its separate debug file ---- */
 
 struct efile {
@@ -358,8 +268,6 @@ const char *dwarf_module_path(const struct dwarf_module *m)
 
 void dwarf_module_close(struct dwarf_module *m)
 {
-	struct arena_blk *b, *next;
-
 	if (!m)
 		return;
 	if (m->dbg)
@@ -367,10 +275,7 @@ void dwarf_module_close(struct dwarf_module *m)
 	elf_end(m->elf);
 	if (m->fd >= 0)
 		close(m->fd);
-	for (b = m->arena; b; b = next) {
-		next = b->next;
-		free(b);
-	}
+	arena_free(&m->arena);
 	hmap_free(&m->types);
 	hmap_free(&m->fns);
 	free(m->cus);
@@ -459,7 +364,7 @@ static int add_fn(struct dwarf_module *m, Dwarf_Die *die)
 
 	if (!fn_entry_pc(die, &pc) || !pc)
 		return 0;
-	fe = arena_alloc(m, sizeof(*fe));
+	fe = arena_alloc(&m->arena, sizeof(*fe));
 	if (!fe)
 		return -ENOMEM;
 	fe->die = *die;
@@ -719,7 +624,7 @@ static struct dwarf_proto *build_proto(struct dwarf_module *m, Dwarf_Die *fn, u6
 	/* an assembler's DIE for a symbol: it says nothing of the parameters */
 	if (!dwarf_diecu(fn, &cudie, NULL, NULL) || dwarf_srclang(&cudie) == DW_LANG_Mips_Assembler)
 		return NULL;
-	p = arena_alloc(m, sizeof(*p));
+	p = arena_alloc(&m->arena, sizeof(*p));
 	if (!p)
 		return NULL;
 	p->name = die_name(fn);
@@ -736,7 +641,7 @@ static struct dwarf_proto *build_proto(struct dwarf_module *m, Dwarf_Die *fn, u6
 				p->variadic = true;
 		} while (dwarf_siblingof(&c, &c) == 0);
 	}
-	p->params = n ? arena_alloc(m, n * sizeof(*p->params)) : NULL;
+	p->params = n ? arena_alloc(&m->arena, n * sizeof(*p->params)) : NULL;
 	if (n && !p->params)
 		return NULL;
 	if (n && dwarf_child(&pdie, &c) == 0) {
@@ -751,7 +656,7 @@ static struct dwarf_proto *build_proto(struct dwarf_module *m, Dwarf_Die *fn, u6
 				char buf[16];
 
 				snprintf(buf, sizeof(buf), "arg%u", i + 1);
-				name = arena_strdup(m, buf);
+				name = arena_strdup(&m->arena, buf);
 			}
 			pa->name = name ? name : "?";
 			pa->type = type_of(m, &c, 0);

@@ -11,12 +11,12 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include "dwarf_args.h"
-#include "elf_syms.h"
+#include "dwarf/dwarf_args.h"
+#include "syms/elf_syms.h"
 #include "funcs.h"
-#include "go_abi.h"
-#include "log.h"
-#include "modules.h"
+#include "dwarf/go_abi.h"
+#include "util/log.h"
+#include "syms/modules.h"
 #include "output/output.h"
 #include "rtrace.h"
 

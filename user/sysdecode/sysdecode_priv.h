@@ -10,8 +10,9 @@
 #include <stdio.h>
 
 #include "sysdecode.h"
+#include "util/quote.h"
+#include "util/util.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A value and its name; tables end with a NULL name. For flag tables the
  * order is strace's (its src/xlat/NAME.in), which fixes the output order. */
@@ -152,14 +153,6 @@ const char *sd_errno_desc(int err);
 void sd_ioctl_cmd(FILE *out, unsigned int cmd);
 
 /* ---- strings (sysdecode_args.c) ---- */
-
-#define SD_QUOTE_0TERM	1	/* stop at the first NUL */
-#define SD_QUOTE_HEX	2	/* every byte as \xNN (getrandom) */
-
-/* Quote len bytes as strace; more than limit bytes print limit and `...`.
- * more: there is more than len (capture cut short): `...` after the quote. */
-void sd_quote(FILE *out, const unsigned char *s, size_t len, size_t limit, unsigned int style,
-	      bool more);
 
 void sd_addr(FILE *out, unsigned long long v);		/* NULL or 0x... */
 

@@ -118,10 +118,10 @@ static void print_sun_path(FILE *out, const unsigned char *path, size_t n)
 	fputs(", sun_path=", out);
 	if (n && path[0] == 0) {
 		fputc('@', out);
-		sd_quote(out, path + 1, n - 1, n, 0, false);
+		quote_c(out, path + 1, n - 1, n, 0, false);
 		return;
 	}
-	sd_quote(out, path, strnlen((const char *)path, n), n, 0, false);
+	quote_c(out, path, strnlen((const char *)path, n), n, 0, false);
 }
 
 void sd_print_sockaddr(FILE *out, const void *p, size_t len)
@@ -171,7 +171,7 @@ raw:
 			fputs(", sa_data=", out);
 			for (i = 2; i < len && i < 16; i++)
 				;
-			sd_quote(out, b + 2, i - 2, i - 2, 0, false);
+			quote_c(out, b + 2, i - 2, i - 2, 0, false);
 		}
 		break;
 	}
@@ -289,9 +289,9 @@ void sd_print_utsname(FILE *out, const void *p, size_t len)
 	if (len < 390)
 		return;
 	fputs("{sysname=", out);
-	sd_quote(out, b, strnlen((const char *)b, 65), 65, 0, false);
+	quote_c(out, b, strnlen((const char *)b, 65), 65, 0, false);
 	fputs(", nodename=", out);
-	sd_quote(out, b + 65, strnlen((const char *)b + 65, 65), 65, 0, false);
+	quote_c(out, b + 65, strnlen((const char *)b + 65, 65), 65, 0, false);
 	fputs(", ...}", out);
 }
 

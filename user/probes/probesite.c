@@ -32,7 +32,7 @@
 #include "probesite.h"
 
 #ifndef __x86_64__
-#error "rtrace supports x86-64 only for now (user/probesite.c models x86-64 uprobes)"
+#error "rtrace supports x86-64 only for now (user/probes/probesite.c models x86-64 uprobes)"
 #endif
 
 #define W(row, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, ba, bb, bc, bd, be, bf)                 \

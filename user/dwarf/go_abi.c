@@ -15,7 +15,7 @@
 
 #include "dwarf_priv.h"
 #include "go_abi.h"
-#include "sysdecode_priv.h"
+#include "util/quote.h"
 
 typedef unsigned long long u64;
 
@@ -260,7 +260,7 @@ const struct go_proto *go_proto_find(struct dwarf_module *m, const char *name,
 		errno = ENOENT;
 		return NULL;
 	}
-	p = arena_alloc(m, sizeof(*p));
+	p = arena_alloc(&m->arena, sizeof(*p));
 	if (!p)
 		goto nomem;
 	p->name = dwarf_diename(&fn);
@@ -269,7 +269,7 @@ const struct go_proto *go_proto_find(struct dwarf_module *m, const char *name,
 			n += dwarf_tag(&c) == DW_TAG_formal_parameter;
 		while (dwarf_siblingof(&c, &c) == 0);
 	}
-	p->params = n ? arena_alloc(m, n * sizeof(*p->params)) : NULL;
+	p->params = n ? arena_alloc(&m->arena, n * sizeof(*p->params)) : NULL;
 	if (n && !p->params)
 		goto nomem;
 	if (n && dwarf_child(&fn, &c) == 0) {
@@ -454,7 +454,7 @@ static void quote(struct gctx *c, const unsigned char *s, size_t len, bool more)
 		fputs(more || len > n ? "...\"" : "\"", c->out);
 		return;
 	}
-	sd_quote(c->out, s, len, c->slimit, 0, more);
+	quote_c(c->out, s, len, c->slimit, 0, more);
 }
 
 static void print_value(struct gctx *c, const struct dtype *t, const struct img *im,

@@ -12,6 +12,8 @@
 #include <elfutils/libdw.h>
 
 #include "dwarf_args.h"
+#include "util/arena.h"
+#include "util/hmap.h"
 
 enum dt_kind {
 	DT_UNKNOWN = 0,
@@ -125,19 +127,6 @@ bool dt_is_deref_target(const struct dtype *t);
 
 /* ---- the module (dwarf_args.c): everything it hands out lives until dwarf_module_close() ---- */
 
-struct arena_blk {
-	struct arena_blk *next;
-	size_t used, size;
-	max_align_t data[];
-};
-
-/* An open-addressing map from non-zero unsigned long long keys to non-NULL pointers. */
-struct hmap {
-	unsigned long long *keys;
-	void **vals;
-	size_t cap, nr;
-};
-
 struct cu_range {
 	unsigned long long lo, hi;
 	unsigned int cu;
@@ -162,7 +151,7 @@ struct dwarf_module {
 	int fd;
 	Elf *elf;
 	Dwarf *dbg;
-	struct arena_blk *arena;
+	struct arena arena;		/* what the module hands out */
 	struct hmap types;	/* DIE key → struct dtype */
 	struct hmap fns;	/* entry address → struct fn_entry chain */
 	struct cu_info *cus;
@@ -172,15 +161,6 @@ struct dwarf_module {
 	bool cus_read;
 	bool rangeless_indexed;
 };
-
-/* @n zeroed bytes owned by @m, or NULL. */
-void *arena_alloc(struct dwarf_module *m, size_t n);
-/* A copy of @s owned by @m, or NULL. */
-char *arena_strdup(struct dwarf_module *m, const char *s);
-/* The value stored under @key, or NULL. */
-void *hmap_get(const struct hmap *h, unsigned long long key);
-/* Stores @val under @key. Returns 0 or -ENOMEM. */
-int hmap_put(struct hmap *h, unsigned long long key, void *val);
 
 /* The DIE of the subprogram entered at @addr (preferring one called @name). Returns whether
  * there is one. */

@@ -18,53 +18,6 @@ void sd_addr(FILE *out, unsigned long long v)
 		fputs("NULL", out);
 }
 
-void sd_quote(FILE *out, const unsigned char *s, size_t len, size_t limit, unsigned int style,
-	      bool more)
-{
-	size_t i, n = len;
-	bool ellipsis = more;
-
-	if (style & SD_QUOTE_0TERM) {
-		n = strnlen((const char *)s, len);
-		if (n < len)
-			ellipsis = false;	/* the string ended */
-	}
-	if (n > limit) {
-		n = limit;
-		ellipsis = true;
-	}
-	fputc('"', out);
-	for (i = 0; i < n; i++) {
-		unsigned char ch = s[i];
-
-		if (style & SD_QUOTE_HEX) {
-			fprintf(out, "\\x%02x", ch);
-			continue;
-		}
-		switch (ch) {
-		case '"':  fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\f': fputs("\\f", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
-		case '\v': fputs("\\v", out); break;
-		default:
-			if (ch >= ' ' && ch <= 0x7e) {
-				fputc(ch, out);
-			} else if (i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7') {
-				/* a digit follows: all three octal digits */
-				fprintf(out, "\\%03o", ch);
-			} else {
-				fprintf(out, "\\%o", ch);
-			}
-		}
-	}
-	fputc('"', out);
-	if (ellipsis)
-		fputs("...", out);
-}
-
 /* A captured string argument: paths in full, other strings to -s. */
 static void print_str_cap(struct sd_ctx *c, int arg, bool path)
 {
@@ -75,7 +28,7 @@ static void print_str_cap(struct sd_ctx *c, int arg, bool path)
 		sd_addr(c->out, p);
 		return;
 	}
-	sd_quote(c->out, cap->data, cap->len, path ? 4096 : c->slimit, SD_QUOTE_0TERM,
+	quote_c(c->out, cap->data, cap->len, path ? 4096 : c->slimit, QUOTE_0TERM,
 		 cap->flags & RTRACE_CAPF_TRUNC);
 }
 
@@ -115,7 +68,7 @@ static void print_iov_cap(struct sd_ctx *c, int arg, unsigned long long count, b
 				left -= avail;
 			}
 			show = show < avail ? show : avail;
-			sd_quote(c->out, p, show, c->slimit, 0, avail > show);
+			quote_c(c->out, p, show, c->slimit, 0, avail > show);
 			p += (iov.captured + 7) & ~7U;
 		}
 		fprintf(c->out, ", iov_len=%llu}", (unsigned long long)iov.len);
@@ -137,7 +90,7 @@ static void print_buf_cap(struct sd_ctx *c, int arg, int which, unsigned long lo
 		return;
 	}
 	have = cap->len < len ? cap->len : len;
-	sd_quote(c->out, cap->data, have, c->slimit, style, len > have);
+	quote_c(c->out, cap->data, have, c->slimit, style, len > have);
 }
 
 /* `[N]`, or `[in => out]` when the kernel changed it. */
@@ -326,7 +279,7 @@ static void print_sockopt_val(struct sd_ctx *c, int arg, unsigned long long len)
 		fprintf(c->out, "[%d]", v);
 		return;
 	}
-	sd_quote(c->out, cap->data, cap->len < len ? cap->len : len, c->slimit, 0, cap->len < len);
+	quote_c(c->out, cap->data, cap->len < len ? cap->len : len, c->slimit, 0, cap->len < len);
 }
 
 static void print_argv(struct sd_ctx *c, int arg)
@@ -351,7 +304,7 @@ static void print_argv(struct sd_ctx *c, int arg)
 		}
 		if (n++)
 			fputs(", ", c->out);
-		sd_quote(c->out, s, l, c->slimit, 0, l == (size_t)(end - s) &&
+		quote_c(c->out, s, l, c->slimit, 0, l == (size_t)(end - s) &&
 			 (cap->flags & RTRACE_CAPF_TRUNC));
 		s += l + 1;
 	}
@@ -591,14 +544,14 @@ void sd_print_arg(struct sd_ctx *c, int i)
 		break;
 	case T_RBUF:
 	case T_RBUF_HEX:
-		print_buf_cap(c, i, 0, call->ret, sa->type == T_RBUF_HEX ? SD_QUOTE_HEX : 0);
+		print_buf_cap(c, i, 0, call->ret, sa->type == T_RBUF_HEX ? QUOTE_HEX : 0);
 		break;
 	case T_RPATH:	/* getcwd: ret counts the NUL; printed in full */
 		cap = sd_cap(c, i, 0);
 		if (!v || !cap || call->ret < 1)
 			sd_addr(out, v);
 		else
-			sd_quote(out, cap->data, cap->len, 4096, SD_QUOTE_0TERM,
+			quote_c(out, cap->data, cap->len, 4096, QUOTE_0TERM,
 				 cap->flags & RTRACE_CAPF_TRUNC);
 		break;
 	case T_OPEN_FLAGS:

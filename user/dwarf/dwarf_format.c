@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "dwarf_priv.h"
-#include "json.h"
-#include "sysdecode_priv.h"
+#include "util/json.h"
+#include "util/quote.h"
 
 typedef unsigned long long u64;
 
@@ -419,7 +419,7 @@ static void print_array(struct fctx *c, const struct dtype *t, const struct view
 		if (c->json)
 			json_quote(c->out, v->data + off, have, c->slimit, have < t->count);
 		else
-			sd_quote(c->out, v->data + off, have, c->slimit, SD_QUOTE_0TERM,
+			quote_c(c->out, v->data + off, have, c->slimit, QUOTE_0TERM,
 				 have < t->count);
 		return;
 	}
@@ -508,7 +508,7 @@ static bool print_const_str(struct fctx *c, u64 ptr)
 	if (c->json)
 		json_quote(c->out, buf, len, c->slimit, len == (size_t)n);
 	else
-		sd_quote(c->out, buf, len, c->slimit, SD_QUOTE_0TERM, len == (size_t)n);
+		quote_c(c->out, buf, len, c->slimit, QUOTE_0TERM, len == (size_t)n);
 	return true;
 }
 
@@ -534,7 +534,7 @@ static bool print_pointee(struct fctx *c, const struct dtype *target, u64 ptr,
 			json_quote(c->out, mem->data, mem->len, c->slimit,
 				   mem->flags & RTRACE_CAPF_TRUNC);
 		else
-			sd_quote(c->out, mem->data, mem->len, c->slimit, SD_QUOTE_0TERM,
+			quote_c(c->out, mem->data, mem->len, c->slimit, QUOTE_0TERM,
 				 mem->flags & RTRACE_CAPF_TRUNC);
 		return true;
 	}

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include "dwarf_args.h"
 #include "rtrace.h"
-#include "sysdecode.h"
+#include "sysdecode/sysdecode.h"
 
 #define GO_NR_INT_REGS	9
 #define GO_NR_FP_REGS	15

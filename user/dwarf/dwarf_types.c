@@ -149,7 +149,7 @@ static void make_enum(struct dwarf_module *m, struct dtype *t, Dwarf_Die *die, i
 				t->nr++;
 		} while (dwarf_siblingof(&c, &c) == 0);
 	}
-	t->enums = t->nr ? arena_alloc(m, t->nr * sizeof(*t->enums)) : NULL;
+	t->enums = t->nr ? arena_alloc(&m->arena, t->nr * sizeof(*t->enums)) : NULL;
 	if (!t->enums)
 		t->nr = 0;
 	if (t->nr && dwarf_child(die, &c) == 0) {
@@ -227,7 +227,7 @@ static void make_array(struct dwarf_module *m, struct dtype *t, Dwarf_Die *die, 
 		counts[n++] = 0;
 	/* int a[2][3]: an array of 2 arrays of 3 */
 	for (i = n - 1; i > 0; i--) {
-		struct dtype *a = arena_alloc(m, sizeof(*a));
+		struct dtype *a = arena_alloc(&m->arena, sizeof(*a));
 
 		if (!a)
 			break;
@@ -271,7 +271,7 @@ static struct dtype *get_type(struct dwarf_module *m, Dwarf_Die *in, int depth)
 		return t;
 	if (depth > 4 * MAX_DEPTH)
 		return &t_unknown;
-	t = arena_alloc(m, sizeof(*t));
+	t = arena_alloc(&m->arena, sizeof(*t));
 	/* cached before its parts so that self-references find it */
 	if (!t || hmap_put(&m->types, key, t))
 		return &t_unknown;
@@ -439,7 +439,7 @@ static void complete_struct(struct dwarf_module *m, struct dtype *t, int depth)
 		    !attr_flag(&c, DW_AT_declaration))
 			n++;
 	} while (dwarf_siblingof(&c, &c) == 0);
-	t->fields = n ? arena_alloc(m, n * sizeof(*t->fields)) : NULL;
+	t->fields = n ? arena_alloc(&m->arena, n * sizeof(*t->fields)) : NULL;
 	if (!t->fields || dwarf_child(&t->die, &c) != 0)
 		goto done;
 	do {
@@ -923,6 +923,6 @@ char *die_type_name(struct dwarf_module *m, Dwarf_Die *die)
 	char buf[256] = "";
 
 	type_name_of(die, buf, sizeof(buf), 0);
-	return arena_strdup(m, buf);
+	return arena_strdup(&m->arena, buf);
 }
 

@@ -23,8 +23,8 @@
 #include <string.h>
 
 #include "syscalls.h"
+#include "util/util.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* strace's shorthands, to keep the table readable next to syscallent.h */
 #define TD	TRACE_DESC

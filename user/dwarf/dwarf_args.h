@@ -10,7 +10,7 @@
 #include <stdio.h>
 
 #include "rtrace.h"
-#include "sysdecode.h"
+#include "sysdecode/sysdecode.h"
 
 #define DWARF_STRING_LIMIT	32	/* -s default, as strace */
 
