@@ -19,6 +19,8 @@
 #include "util/log.h"
 #include "opts.h"
 #include "output/output.h"
+#include "record.h"
+#include "replay.h"
 #include "sysdecode/sysdecode.h"
 #include "tracer.h"
 
@@ -212,7 +214,8 @@ int main(int argc, char **argv)
 	struct launch child = { .go_fd = -1 };
 	struct tracer tr = {};
 	struct output_opts oopts = {};
-	struct output_stats stats;
+	struct output_stats stats = {};
+	struct recorder rec = {};
 	struct env env;
 	struct sigaction sa = { .sa_handler = on_signal };
 	FILE *out = NULL;
@@ -224,6 +227,11 @@ int main(int argc, char **argv)
 	if (err)
 		return err > 0 ? 0 : 1;
 	log_verbosity = env.verbose;
+	if (env.mode == MODE_REPLAY || env.mode == MODE_INFO) {
+		exit_code = env.mode == MODE_REPLAY ? replay_main(&env) : info_main(&env);
+		opts_free(&env);
+		return exit_code;
+	}
 	libbpf_set_print(libbpf_print);
 	/* From the start: a signal during set-up must stop us, never be lost
 	 * (a background job inherits SIGINT ignored) nor kill us half-attached. */
@@ -270,6 +278,8 @@ int main(int argc, char **argv)
 			tgids[nr_tgids++] = tgid;
 		}
 	}
+	if (env.mode == MODE_RECORD && !env.list && record_open(&rec, &env))
+		goto cleanup;
 	if (env.list) {
 		for (i = 0; i < nr_tgids; i++)
 			if (check_may_trace(tgids[i]))
@@ -309,9 +319,11 @@ int main(int argc, char **argv)
 		goto cleanup;
 	if (env.nr_func_specs)
 		vlog("%zu functions to trace", funcs.nr_funcs);
-	out = open_output(&env);
-	if (!out)
-		goto cleanup;
+	if (env.mode != MODE_RECORD || env.show) {
+		out = open_output(&env);
+		if (!out)
+			goto cleanup;
+	}
 
 	/* The child exists (held) before load: its pid is a load-time constant. It
 	 * inherits our mappings of the modules, so that the kernel checks every probe's
@@ -349,18 +361,26 @@ int main(int argc, char **argv)
 	oopts.no_args = env.no_args;
 	oopts.prefix_tids = env.follow || nr_tgids > 1;
 	oopts.wall_offset_ns = wall_offset_ns();
+	oopts.no_sink = !out;
 	tr.out = output_new(out, &oopts, funcs_info, &funcs);
 	if (!tr.out) {
 		elog("out of memory");
 		goto cleanup;
+	}
+	if (rec.w) {
+		record_meta(&rec, argc, argv, &oopts);
+		record_attach(&rec, tr.out, &funcs);
 	}
 
 	if (env.cmd) {
 		char cwd[4096];
 
 		/* The child runs where we do. */
-		if (getcwd(cwd, sizeof(cwd)))
+		if (getcwd(cwd, sizeof(cwd))) {
 			output_set_cwd(tr.out, child.pid, cwd);
+			if (rec.w)
+				record_cwd(&rec, child.pid, cwd);
+		}
 		err = tracer_add_tgid(&tr, child.pid, true);
 		if (err)
 			elog_add_tgid(child.pid, err);
@@ -374,6 +394,8 @@ int main(int argc, char **argv)
 			if (n > 0) {
 				cwd[n] = '\0';
 				output_set_cwd(tr.out, tgids[i], cwd);
+				if (rec.w)
+					record_cwd(&rec, tgids[i], cwd);
 			}
 			err = tracer_add_tgid(&tr, tgids[i], false);
 			if (err)
@@ -413,7 +435,12 @@ int main(int argc, char **argv)
 			break;
 		/* New children, programs and libraries get their probes. */
 		follow_run(&fl);
-		fflush(out);
+		if (out)
+			fflush(out);
+		if (rec.w) {
+			output_get_stats(tr.out, &stats);
+			record_progress(&rec, &stats, false);
+		}
 		if (env.cmd && !child_done && waitpid(child.pid, &status, WNOHANG) == child.pid)
 			child_done = true;
 		if (env.cmd) {
@@ -445,6 +472,8 @@ int main(int argc, char **argv)
 		     (unsigned long long)tracer_unfollowed(&tr));
 	vlog("%llu events delivered, %llu lost", (unsigned long long)stats.records,
 	     (unsigned long long)stats.lost);
+	if (rec.w && record_close(&rec, &stats))
+		goto cleanup;
 	if (err) {
 		elog("tracing failed: %s", strerror(-err));
 		goto cleanup;
@@ -454,6 +483,13 @@ int main(int argc, char **argv)
 	else
 		exit_code = 0;
 cleanup:
+	if (rec.w) {
+		/* Failed on the way: what was recorded stays readable. */
+		memset(&stats, 0, sizeof(stats));
+		if (tr.out)
+			output_get_stats(tr.out, &stats);
+		record_close(&rec, &stats);
+	}
 	if (env.cmd && child.pid && child.go_fd >= 0)
 		launch_abort(&child);	/* never released: it exits without running */
 	tracer_close(&tr);

@@ -19,12 +19,17 @@ enum {
 	OPT_DEREF,
 	OPT_ARGS,
 	OPT_LIST,
+	OPT_FORCE,
+	OPT_SHOW,
 };
 
 static const char usage_text[] =
 "Usage: rtrace [OPTIONS] -p PID[,PID...]\n"
 "       rtrace [OPTIONS] [--] COMMAND [ARGS...]\n"
 "       rtrace --list [-x SPEC...] (-p PID | [--] COMMAND)\n"
+"       rtrace record [-o FILE] [--force] [--show[=OUT]] [OPTIONS] (-p PID | [--] COMMAND)\n"
+"       rtrace replay [FILE] [--json] [-T] [-t...] [-r] [-c] [-o OUT]\n"
+"       rtrace info [FILE]\n"
 "Trace the functions and system calls of a process in one timeline.\n"
 "\n"
 "  -p PID          attach to a running process, all its threads (repeatable)\n"
@@ -50,8 +55,11 @@ static const char usage_text[] =
 "      --list      list the functions -x matches (default: all of the\n"
 "                  executable's) and where each probe would go; attach nothing\n"
 "  -v              verbose: say what rtrace does\n"
-"  -h, --help      this help\n"
-"      --version   version and kernel features found\n"
+"\n"
+"record writes the trace to FILE (default rtrace.data; --force to overwrite it)\n"
+"and --show prints the timeline as well (to OUT, else where live output goes);\n"
+"replay prints a trace file's timeline as live output showed it; info says what\n"
+"a trace file holds.\n"
 "\n"
 "Examples:\n"
 "  sudo rtrace -- ./server --port 8080\n"
@@ -69,6 +77,8 @@ static const struct option long_opts[] = {
 	{ "deref", no_argument, NULL, OPT_DEREF },
 	{ "args", required_argument, NULL, OPT_ARGS },
 	{ "list", no_argument, NULL, OPT_LIST },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "show", optional_argument, NULL, OPT_SHOW },
 	{ "output", required_argument, NULL, 'o' },
 	{ "follow-forks", no_argument, NULL, 'f' },
 	{ "summary-only", no_argument, NULL, 'c' },
@@ -172,20 +182,61 @@ static void print_version(void)
 		printf("(BPF features could not be probed: %s; run as root)\n", strerror(-err));
 }
 
+/* replay and info: one FILE at most, and only the options that shape the output. */
+static int check_file_mode(struct env *env, int argc, char **argv)
+{
+	const char *sub = env->mode == MODE_REPLAY ? "replay" : "info";
+	const char *bad = env->nr_pids ? "-p" : env->follow ? "-f" : env->nr_func_specs ? "-x" :
+			  env->list ? "--list" : env->force ? "--force" : env->show ? "--show" :
+			  NULL;
+	unsigned int i;
+
+	for (i = 0; !bad && i < RTRACE_MAX_SYSCALLS / 64; i++)
+		if (env->syscall_mask[i] != ~0ULL)
+			bad = "-e";
+	if (bad) {
+		elog("%s: %s does not apply to a trace file", sub, bad);
+		return -EINVAL;
+	}
+	if (optind < argc)
+		env->trace_path = argv[optind++];
+	if (optind < argc) {
+		elog("%s: one trace file at a time ('%s' is one too many)", sub, argv[optind]);
+		return -EINVAL;
+	}
+	if (!env->trace_path)
+		env->trace_path = RTRACE_DEFAULT_DATA;
+	return 0;
+}
+
 int opts_parse(struct env *env, int argc, char **argv)
 {
+	const char *optstring;
 	unsigned long size;
 	char **grown;
 	int opt;
 
 	memset(env, 0, sizeof(*env));
+	if (argc > 1 && !strcmp(argv[1], "record"))
+		env->mode = MODE_RECORD;
+	else if (argc > 1 && !strcmp(argv[1], "replay"))
+		env->mode = MODE_REPLAY;
+	else if (argc > 1 && !strcmp(argv[1], "info"))
+		env->mode = MODE_INFO;
+	if (env->mode != MODE_LIVE) {
+		argv++;		/* the subcommand stands where argv[0] did */
+		argc--;
+	}
 	env->buffer_size = RTRACE_DEFAULT_BUFFER;
 	env->string_limit = 32;
 	memset(env->syscall_mask, 0xff, sizeof(env->syscall_mask));
 	optind = 1;
 	opterr = 0;
-	/* '+': stop at the first non-option, the command to launch. */
-	while ((opt = getopt_long(argc, argv, "+:p:fx:e:o:Ttrcvhs:y", long_opts, NULL)) != -1) {
+	/* '+': stop at the first non-option, the command to launch; a trace file may come
+	 * before options. */
+	optstring = env->mode == MODE_REPLAY || env->mode == MODE_INFO ? ":p:fx:e:o:Ttrcvhs:y" :
+									    "+:p:fx:e:o:Ttrcvhs:y";
+	while ((opt = getopt_long(argc, argv, optstring, long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			if (add_pids(env, optarg))
@@ -211,6 +262,16 @@ int opts_parse(struct env *env, int argc, char **argv)
 				return -EINVAL;
 			break;
 		case 'o':
+			if (env->mode == MODE_RECORD)
+				env->trace_path = optarg;
+			else
+				env->output_path = optarg;
+			break;
+		case OPT_FORCE:
+			env->force = true;
+			break;
+		case OPT_SHOW:
+			env->show = true;
 			env->output_path = optarg;
 			break;
 		case 'T':
@@ -235,6 +296,7 @@ int opts_parse(struct env *env, int argc, char **argv)
 				return -EINVAL;
 			}
 			env->string_limit = n;
+			env->string_limit_set = true;
 			break;
 		}
 		case 'y':
@@ -288,6 +350,14 @@ int opts_parse(struct env *env, int argc, char **argv)
 				elog("unknown option '%s' (see rtrace --help)", argv[optind - 1]);
 			return -EINVAL;
 		}
+	}
+	if (env->mode == MODE_REPLAY || env->mode == MODE_INFO)
+		return check_file_mode(env, argc, argv);
+	if (env->mode == MODE_RECORD && !env->trace_path)
+		env->trace_path = RTRACE_DEFAULT_DATA;
+	if ((env->force || env->show) && env->mode != MODE_RECORD) {
+		elog("%s is for rtrace record", env->force ? "--force" : "--show");
+		return -EINVAL;
 	}
 	if (optind < argc)
 		env->cmd = &argv[optind];

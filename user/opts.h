@@ -9,7 +9,20 @@
 
 #define RTRACE_DEFAULT_BUFFER	(8UL << 20)
 
+enum rtrace_mode {
+	MODE_LIVE,		/* no subcommand: trace and print */
+	MODE_RECORD,		/* rtrace record: trace into a file */
+	MODE_REPLAY,		/* rtrace replay: print a file's timeline */
+	MODE_INFO,		/* rtrace info: what a file holds */
+};
+
+#define RTRACE_DEFAULT_DATA	"rtrace.data"
+
 struct env {
+	enum rtrace_mode mode;
+	const char *trace_path;		/* record -o, replay/info FILE */
+	bool force;			/* record --force: overwrite the file */
+	bool show;			/* record --show: print the timeline too */
 	pid_t *pids;
 	int nr_pids;
 	bool follow;			/* -f */
@@ -23,6 +36,7 @@ struct env {
 	bool json;
 	bool summary;			/* -c */
 	unsigned int string_limit;	/* -s: bytes of strings and buffers shown */
+	bool string_limit_set;		/* -s was given */
 	bool fd_paths;			/* -y */
 	bool deref;			/* --deref: show structs behind pointer arguments */
 	bool raw_args;			/* --args=raw: registers when there is no DWARF */

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "callfmt.h"
-#include "syms/constmem.h"
 #include "dwarf/dwarf_args.h"
 #include "dwarf/go_abi.h"
+#include "proc/procview.h"
 #include "rtrace.h"
 #include "syms/symbolize.h"
 
@@ -14,8 +14,9 @@ struct callfmt {
 	struct output_opts opts;
 	func_info_fn funcs;
 	void *funcs_ctx;
+	struct procview *view;		/* the process, live or as recorded */
 	char name_buf[32];
-	struct symbolizer *syms;	/* function pointer arguments */
+	struct symbolizer *syms;	/* function pointers, by module file */
 	int sym_pid;			/* the process whose argument is being shown */
 	const char *sym_module;		/* ... the module of the function called */
 	__u64 sym_func_addr;		/* ... the called function's address */
@@ -23,13 +24,15 @@ struct callfmt {
 	char sym_buf[256];
 };
 
-struct callfmt *callfmt_new(const struct output_opts *opts, func_info_fn funcs, void *funcs_ctx)
+struct callfmt *callfmt_new(const struct output_opts *opts, func_info_fn funcs, void *funcs_ctx,
+			    struct procview *view)
 {
 	struct callfmt *cf = calloc(1, sizeof(*cf));
 
 	if (!cf)
 		return NULL;
 	cf->opts = *opts;
+	cf->view = view;
 	cf->funcs = funcs;
 	cf->funcs_ctx = funcs_ctx;
 	return cf;
@@ -73,9 +76,9 @@ static const char *symbolize_arg(void *ctx, unsigned long long addr)
 	__u64 bias;
 	const char *name;
 
-	if (!cf->syms)
+	name = procview_sym(cf->view, cf->sym_pid, addr, cf->sym_buf, sizeof(cf->sym_buf));
+	if (!name && !cf->syms)
 		cf->syms = symbolizer_new();
-	name = symbolize(cf->syms, cf->sym_pid, addr, cf->sym_buf, sizeof(cf->sym_buf));
 	/* The process may be gone by now: a function of the called function's
 	 * own module still resolves through the probe's address. */
 	bias = cf->sym_func_addr - cf->sym_func_off;
@@ -89,8 +92,8 @@ static long read_const_arg(void *ctx, unsigned long long addr, void *buf, size_t
 {
 	struct callfmt *cf = ctx;
 
-	return constmem_read(cf->sym_pid, cf->sym_module, cf->sym_func_addr, cf->sym_func_off,
-			     addr, buf, len);
+	return procview_const(cf->view, cf->sym_pid, cf->sym_module, cf->sym_func_addr,
+			      cf->sym_func_off, addr, buf, len);
 }
 
 static void dwarf_opts(struct callfmt *cf, bool json, struct dwarf_format_opts *d)

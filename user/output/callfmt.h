@@ -13,7 +13,11 @@
 
 struct callfmt;
 
-struct callfmt *callfmt_new(const struct output_opts *opts, func_info_fn funcs, void *funcs_ctx);
+struct procview;
+
+/* @view: where names of addresses and constant memory come from. */
+struct callfmt *callfmt_new(const struct output_opts *opts, func_info_fn funcs, void *funcs_ctx,
+			    struct procview *view);
 void callfmt_free(struct callfmt *f);
 
 /* What the loader knows of a cookie's function; a made-up name if nothing.

@@ -6,15 +6,26 @@
 #include "output.h"
 #include "sink.h"
 #include "state.h"
+#include "proc/procview.h"
 #include "sysdecode/sysdecode.h"
 
 struct output {
 	struct out_state *state;
 	struct out_sink *sink;
 	struct callfmt *fmt;
+	struct procview *view, *own_view;
+	__u64 seq;			/* records so far: what the view's answers are tagged with */
+	output_record_fn record;
+	void *record_ctx;
 	struct output_opts opts;
 	struct sysdecode_opts decode;
 };
+
+/* -y's paths not learnt from the calls: the process's, live or as recorded. */
+static bool view_link(void *ctx, int pid, long long fd, char *buf, size_t len)
+{
+	return procview_link(ctx, pid, fd, buf, len);
+}
 
 struct output *output_new(FILE *out, const struct output_opts *opts, func_info_fn funcs,
 			  void *funcs_ctx)
@@ -26,10 +37,15 @@ struct output *output_new(FILE *out, const struct output_opts *opts, func_info_f
 		return NULL;
 	o->decode.string_limit = opts->string_limit;
 	o->decode.fd_paths = opts->fd_paths;
-	o->state = out_state_new(opts->fd_paths);
-	o->fmt = callfmt_new(opts, funcs, funcs_ctx);
-	if (!o->state || !o->fmt)
+	o->view = opts->view;
+	if (!o->view)
+		o->view = o->own_view = procview_live();
+	o->state = out_state_new(opts->fd_paths, view_link, o->view);
+	o->fmt = callfmt_new(opts, funcs, funcs_ctx, o->view);
+	if (!o->view || !o->state || !o->fmt)
 		goto err;
+	if (opts->no_sink)
+		return o;
 	o->opts = *opts;
 	cfg = (struct out_sink){ .out = out, .opts = &o->opts, .fmt = o->fmt, .decode = &o->decode };
 	if (opts->summary)
@@ -48,7 +64,21 @@ err:
 
 int output_event(struct output *o, const void *data, size_t size)
 {
+	if (o->record)
+		o->record(o->record_ctx, data, size);
+	procview_set_seq(o->view, o->seq++);
 	return out_state_record(o->state, data, size);
+}
+
+void output_set_recorder(struct output *o, output_record_fn fn, void *ctx)
+{
+	o->record = fn;
+	o->record_ctx = ctx;
+}
+
+struct procview *output_view(struct output *o)
+{
+	return o->view;
 }
 
 void output_finish(struct output *o)
@@ -74,5 +104,6 @@ void output_free(struct output *o)
 	if (o->sink)
 		o->sink->ops->free(o->sink);
 	callfmt_free(o->fmt);
+	procview_free(o->own_view);
 	free(o);
 }

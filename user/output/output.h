@@ -24,6 +24,10 @@ struct output_opts {
 	bool no_args;		/* --args=none */
 	bool prefix_tids;	/* show [pid N] from the start (-f, -p with threads) */
 	__s64 wall_offset_ns;	/* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	/* What decoding asks the process (proc/procview.h); NULL: the live process. Not
+	 * owned. */
+	struct procview *view;
+	bool no_sink;		/* record only: state, no output */
 };
 
 struct output;
@@ -51,6 +55,12 @@ int output_event(struct output *o, const void *data, size_t size);
 /* Ends the trace: unfinished calls are shown as such, the -c table printed. */
 void output_finish(struct output *o);
 void output_free(struct output *o);
+
+/* Each record, before it is decoded, goes to @fn too (a trace file's writer). */
+typedef void (*output_record_fn)(void *ctx, const void *data, size_t size);
+void output_set_recorder(struct output *o, output_record_fn fn, void *ctx);
+/* The view decoding asks: to record its answers. */
+struct procview *output_view(struct output *o);
 
 /* -y: the cwd of a traced process when tracing starts. */
 void output_set_cwd(struct output *o, int pid, const char *cwd);

@@ -555,7 +555,7 @@ void out_state_finish(struct out_state *st)
 		st->sinks[s]->ops->finish(st->sinks[s]);
 }
 
-struct out_state *out_state_new(bool fd_paths)
+struct out_state *out_state_new(bool fd_paths, sysdecode_link_fn link, void *link_ctx)
 {
 	struct out_state *st = calloc(1, sizeof(*st));
 
@@ -567,6 +567,7 @@ struct out_state *out_state_new(bool fd_paths)
 			free(st);
 			return NULL;
 		}
+		sysdecode_fds_set_link(st->fds, link, link_ctx);
 	}
 	return st;
 }

@@ -11,12 +11,13 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "output.h"
+#include "sysdecode/sysdecode.h"
 
 struct out_state;
 struct out_sink;
 
-/* fd_paths: keep -y's fd tables. */
-struct out_state *out_state_new(bool fd_paths);
+/* fd_paths: keep -y's fd tables, @link giving the paths not learnt from the calls. */
+struct out_state *out_state_new(bool fd_paths, sysdecode_link_fn link, void *link_ctx);
 void out_state_free(struct out_state *st);
 /* Events go to each sink added, in order. */
 int out_state_add_sink(struct out_state *st, struct out_sink *sink);

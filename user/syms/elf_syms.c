@@ -614,6 +614,28 @@ cleanup:
 	return err;
 }
 
+int elf_build_id_hex(const char *path, char *hex, size_t len)
+{
+	unsigned char id[64];
+	struct elf_file *f;
+	size_t n, i;
+	int err;
+
+	if (!len)
+		return -EINVAL;
+	hex[0] = '\0';
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -ENOTSUP;
+	err = elf_file_open(path, &f);
+	if (err)
+		return err;
+	n = read_build_id(f, id, sizeof(id));
+	elf_file_close(f);
+	for (i = 0; i < n && 2 * i + 2 < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	return 0;
+}
+
 int elf_syms_load(const char *path, struct elf_syms **out)
 {
 	return elf_syms_load_opts(path, NULL, out);

@@ -52,6 +52,8 @@ struct elf_syms_opts {
  * or shared object, -ENOMEM.
  */
 int elf_syms_load(const char *path, struct elf_syms **out);
+/* The NT_GNU_BUILD_ID of the file at @path in hex ("" if it has none). 0 or -errno. */
+int elf_build_id_hex(const char *path, char *hex, size_t len);
 
 /* elf_syms_load() with options; @opts may be NULL. Same return values. */
 int elf_syms_load_opts(const char *path, const struct elf_syms_opts *opts,

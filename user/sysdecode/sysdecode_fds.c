@@ -20,6 +20,8 @@ struct fd_entry {
 
 struct sysdecode_fds {
 	struct fd_entry *bucket[FDS_BUCKETS];
+	sysdecode_link_fn link;		/* NULL: /proc directly */
+	void *link_ctx;
 };
 
 static const char *fds_path(struct sysdecode_fds *fds, int pid, int fd);
@@ -28,16 +30,19 @@ static const char *fds_path(struct sysdecode_fds *fds, int pid, int fd);
 #define FD_CWD	(-100)
 
 
-/* /proc/PID/fd/N or /proc/PID/cwd; false if it cannot be read. */
-bool sd_proc_link(int pid, const char *what, long long fd, char *buf, size_t len)
+/* /proc/PID/fd/N or /proc/PID/cwd (fd < 0), through @fds's link function if it has one;
+ * false if it cannot be read. */
+bool sd_proc_link(struct sysdecode_fds *fds, int pid, long long fd, char *buf, size_t len)
 {
 	char p[64];
 	ssize_t n;
 
+	if (fds && fds->link)
+		return fds->link(fds->link_ctx, pid, fd, buf, len);
 	if (fd >= 0)
 		snprintf(p, sizeof(p), "/proc/%d/fd/%lld", pid, fd);
 	else
-		snprintf(p, sizeof(p), "/proc/%d/%s", pid, what);
+		snprintf(p, sizeof(p), "/proc/%d/cwd", pid);
 	n = readlink(p, buf, len - 1);
 	if (n < 0)
 		return false;
@@ -99,7 +104,7 @@ void sd_dirfd(struct sd_ctx *c, long long fd)
 		return;
 	if (sd_fds_known(c->fds, c->call->pid, FD_CWD))
 		sd_print_fd_path(c->out, sd_fds_known(c->fds, c->call->pid, FD_CWD));
-	else if (sd_proc_link(c->call->pid, "cwd", -1, cwd, sizeof(cwd)))
+	else if (sd_proc_link(c->fds, c->call->pid, -1, cwd, sizeof(cwd)))
 		sd_print_fd_path(c->out, cwd);
 }
 
@@ -114,6 +119,14 @@ static unsigned int fds_hash(int pid, int fd)
 struct sysdecode_fds *sysdecode_fds_new(void)
 {
 	return calloc(1, sizeof(struct sysdecode_fds));
+}
+
+void sysdecode_fds_set_link(struct sysdecode_fds *fds, sysdecode_link_fn fn, void *ctx)
+{
+	if (!fds)
+		return;
+	fds->link = fn;
+	fds->link_ctx = ctx;
 }
 
 static struct fd_entry **fds_find(struct sysdecode_fds *fds, int pid, int fd)
@@ -166,7 +179,7 @@ static const char *fds_path(struct sysdecode_fds *fds, int pid, int fd)
 
 	if (fds && (e = *fds_find(fds, pid, fd)))
 		return e->path;
-	if (!sd_proc_link(pid, fd == FD_CWD ? "cwd" : NULL, fd, buf, sizeof(buf)))
+	if (!sd_proc_link(fds, pid, fd, buf, sizeof(buf)))
 		return NULL;
 	if (fds)
 		fds_set(fds, pid, fd, buf);
@@ -246,7 +259,7 @@ static void note_new_fd(struct sysdecode_fds *fds, const struct sysdecode_call *
 	char buf[4096];
 
 	fds_drop(fds, call->pid, fd);
-	if (sd_proc_link(call->pid, NULL, fd, buf, sizeof(buf)) ||
+	if (sd_proc_link(fds, call->pid, fd, buf, sizeof(buf)) ||
 	    abs_path(fds, call, path_arg, dirfd_arg, buf, sizeof(buf)))
 		fds_set(fds, call->pid, fd, buf);
 }

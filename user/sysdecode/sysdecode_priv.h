@@ -112,8 +112,8 @@ void sd_dirfd(struct sd_ctx *c, long long fd);		/* AT_FDCWD</cwd> too */
 /* The path the table holds for fd, without asking /proc; NULL if none. */
 const char *sd_fds_known(struct sysdecode_fds *fds, int pid, int fd);
 void sd_print_fd_path(FILE *out, const char *path);	/* <path> as strace -y */
-/* readlink of /proc/PID/fd/FD, or /proc/PID/WHAT when fd < 0 */
-bool sd_proc_link(int pid, const char *what, long long fd, char *buf, size_t len);
+/* /proc/PID/fd/FD, or /proc/PID/cwd when fd < 0, through the table's link function */
+bool sd_proc_link(struct sysdecode_fds *fds, int pid, long long fd, char *buf, size_t len);
 
 /* ---- sysdecode_flags.c ---- */
 

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Trace files: rtrace record writes one, replay prints the timeline live output printed
+# (byte for byte, text and JSON), info says what it holds; an existing file is never
+# overwritten unless asked; a cut, damaged, foreign or newer file is said, never a crash.
+source "$(dirname "$0")/lib.sh"
+
+# roundtrip NAME REPLAY-OPTS -- RECORD-ARGS...: records with the timeline shown live,
+# replays, and compares.
+roundtrip() {
+	local name=$1 ropts=$2
+	shift 3
+	"$RTRACE" record -o "$SCRATCH/$name.rtrace" --show="$SCRATCH/$name.live" "$@" \
+		> "$SCRATCH/$name.out" 2> "$SCRATCH/$name.err" < /dev/null
+	echo "$?" > "$SCRATCH/$name.status"
+	# shellcheck disable=SC2086
+	"$RTRACE" replay $ropts "$SCRATCH/$name.rtrace" -o "$SCRATCH/$name.replay" \
+		2> "$SCRATCH/$name.rerr"
+	is "$?" 0 "$name: replay exits 0"
+	ok "$(cmp -s "$SCRATCH/$name.live" "$SCRATCH/$name.replay"; echo $?)" \
+	   "$name: replay is live output, byte for byte ($(wc -l < "$SCRATCH/$name.live") lines)"
+	is "$(cat "$SCRATCH/$name.rerr")" "" "$name: replay says nothing"
+}
+
+roundtrip fib "" -- -x fib -- "$TARGETS/fib" 10
+is "$(cat "$SCRATCH/fib.status")" 0 "fib: record exits with the program's status"
+is "$(cat "$SCRATCH/fib.out")" "fib(10) = 55" "fib: the program's own output"
+is "$(grep -c '^ *fib(n=' "$SCRATCH/fib.replay")" 177 "fib 10: 177 calls replayed"
+roundtrip fibjson "--json" -- --json -T -x fib -- "$TARGETS/fib" 10
+is "$(jsonq "$SCRATCH/fibjson.replay" "sum(e['type'] == 'return' and e['name'] == 'fib' for e in ev)")" \
+   177 "fib 10 JSON: 177 returns replayed"
+# Function pointers and constant strings come from the live process: their answers travel.
+roundtrip types "--json" -- --json -x '*' -- "$TARGETS/types"
+like "$(grep -o '"name":"callback","module":[^}]*' "$SCRATCH/types.replay" | head -1)" '"fn":"twice"' \
+     "types: a function pointer by its name, as live"
+like "$("$RTRACE" info "$SCRATCH/types.rtrace" | grep '^answers')" '^answers +[1-9]' \
+     "types: the process's answers are in the file"
+roundtrip paths "-y" -- -y -f -- sh -c 'cat /etc/hostname > /dev/null; ls / > /dev/null'
+like "$(cat "$SCRATCH/paths.replay")" 'openat\(AT_FDCWD</[^>]*>, "/etc/hostname", O_RDONLY\) = 3</etc/hostname>' \
+     "-y -f: fd paths replayed"
+roundtrip threads "-tt -T" -- -tt -T -f -x '*' -- "$TARGETS/threads"
+roundtrip summary "-c" -- -c -x fib -- "$TARGETS/fib" 10
+like "$(cat "$SCRATCH/summary.replay")" '177 +fib' "-c: the function table from the file"
+roundtrip go "--json" -- --json -x 'main.*' -- "$TARGETS/gotarget"
+is "$(cat "$SCRATCH/go.status")" "$("$TARGETS/gotarget" > /dev/null 2>&1; echo $?)" \
+   "go: record exits with the program's status"
+roundtrip python "--json" -- --json -e trace=none -x 'libc:*' -- python3 -S -c 'print(1)'
+is "$(cat "$SCRATCH/python.out")" 1 "python3 -S under libc:*: its own output"
+
+# The default file, never overwritten unless asked.
+cd "$SCRATCH" || exit 1
+"$RTRACE" record -- /bin/true 2> rec1.err
+is "$?" 0 "record: exit 0"
+ok "$(test -s rtrace.data; echo $?)" "record: writes rtrace.data by default"
+"$RTRACE" record -- /bin/true 2> rec2.err
+is "$?" 1 "record over an existing file: exit 1"
+is "$(cat rec2.err)" "rtrace: 'rtrace.data' exists: give another file with -o, or --force to overwrite it" \
+   "record over an existing file: one line saying so"
+"$RTRACE" record --force -e trace=exit_group -- /bin/true 2> rec3.err
+is "$?" 0 "record --force: exit 0"
+is "$("$RTRACE" replay 2>&1)" "exit_group(0) = ?
++++ exited with 0 +++" "replay: rtrace.data by default, the new trace"
+cd "$ROOT" || exit 1
+
+# info
+"$RTRACE" info "$SCRATCH/fib.rtrace" > "$SCRATCH/info"
+is "$?" 0 "info: exit 0"
+like "$(grep '^command' "$SCRATCH/info")" "record -o $SCRATCH/fib.rtrace .* -x fib -- $TARGETS/fib 10\$" \
+     "info: the command line"
+like "$(grep '^module' "$SCRATCH/info")" "^module +$TARGETS/fib [0-9a-f]{40}\$" "info: the module and its build-id"
+is "$(grep -E '^(functions|complete|lost|format)' "$SCRATCH/info" | tr -s ' ')" "format 1
+functions 1
+lost 0
+complete yes" "info: functions, losses, format, whole"
+like "$(grep '^kernel' "$SCRATCH/info")" "^kernel +$(uname -r)\$" "info: the kernel"
+
+# Hostile files: one clear line; what is whole still replays.
+"$RTRACE" replay /etc/passwd 2> "$SCRATCH/bad.err"
+is "$?" 1 "not a trace file: exit 1"
+is "$(cat "$SCRATCH/bad.err")" "rtrace: /etc/passwd: not an rtrace trace file" "not a trace file: said"
+"$RTRACE" replay "$SCRATCH/none.rtrace" 2> "$SCRATCH/none.err"
+is "$?" 1 "no such file: exit 1"
+is "$(cat "$SCRATCH/none.err")" "rtrace: cannot open '$SCRATCH/none.rtrace': No such file or directory" \
+   "no such file: said"
+python3 - "$SCRATCH" <<'PY'
+import sys
+d = sys.argv[1]
+data = bytearray(open(d + '/python.rtrace', 'rb').read())
+newer = bytearray(data); newer[8] = 2
+open(d + '/newer.rtrace', 'wb').write(newer)
+open(d + '/cut.rtrace', 'wb').write(data[:len(data) * 2 // 3])
+# the third block's first stored byte flipped: its CRC fails
+off, n = 24, 0
+while n < 3:
+    raw = int.from_bytes(data[off + 12:off + 16], 'little')
+    if n == 2:
+        data[off + 24] ^= 0xff
+        break
+    off += 24 + raw
+    n += 1
+open(d + '/damaged.rtrace', 'wb').write(data)
+open(d + '/damaged.offset', 'w').write(str(off))
+PY
+"$RTRACE" replay "$SCRATCH/newer.rtrace" 2> "$SCRATCH/newer.err"
+is "$?" 1 "a newer format: exit 1"
+is "$(cat "$SCRATCH/newer.err")" "rtrace: $SCRATCH/newer.rtrace: written by a newer rtrace (file version 2; this one reads 1)" \
+   "a newer format: said"
+full=$(wc -l < "$SCRATCH/python.replay")
+"$RTRACE" replay --json "$SCRATCH/cut.rtrace" > "$SCRATCH/cut.json" 2> "$SCRATCH/cut.err"
+is "$?" 0 "a cut file: replays, exit 0"
+like "$(cat "$SCRATCH/cut.err")" "^rtrace: $SCRATCH/cut.rtrace: cut short at offset [0-9]+ \(rtrace stopped while recording\?\): read up to its last whole block\$" \
+     "a cut file: says so"
+n=$(wc -l < "$SCRATCH/cut.json")
+ok "$([ "$n" -gt 0 ] && [ "$n" -lt "$full" ]; echo $?)" "a cut file: what is whole ($n of $full lines)"
+ok "$(head -n "$((n - 1))" "$SCRATCH/python.replay" | cmp -s - <(head -n "$((n - 1))" "$SCRATCH/cut.json"); echo $?)" \
+   "a cut file: the same lines as the whole one"
+"$RTRACE" replay --json "$SCRATCH/damaged.rtrace" > "$SCRATCH/damaged.json" 2> "$SCRATCH/damaged.err"
+is "$?" 0 "a damaged block: replays, exit 0"
+is "$(cat "$SCRATCH/damaged.err")" "rtrace: $SCRATCH/damaged.rtrace: damaged block at offset $(cat "$SCRATCH/damaged.offset") skipped" \
+   "a damaged block: named by its offset"
+n=$(wc -l < "$SCRATCH/damaged.json")
+ok "$([ "$n" -gt 0 ] && [ "$n" -lt "$full" ]; echo $?)" "a damaged block: the rest replays ($n of $full lines)"
+ok "$(tail -n 1 "$SCRATCH/damaged.json" | cmp -s - <(tail -n 1 "$SCRATCH/python.replay"); echo $?)" \
+   "a damaged block: replayed to the end"
+
+# Options that cannot apply to a file.
+"$RTRACE" replay -x fib "$SCRATCH/fib.rtrace" 2> "$SCRATCH/x.err"
+is "$?:$(cat "$SCRATCH/x.err")" "1:rtrace: replay: -x does not apply to a trace file" "replay -x: said, exit 1"
+"$RTRACE" --show -- /bin/true 2> "$SCRATCH/show.err"
+is "$?:$(cat "$SCRATCH/show.err")" "1:rtrace: --show is for rtrace record" "--show without record: said, exit 1"
+done_testing

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Replay: the file's records go to output_event() as the live tracer's did, decoded
+ * with the session's settings, the functions' types read again from their modules
+ * (when the file there is the one traced: same build-id), and what the live process
+ * answered the decoders given back by a replay view. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dwarf/dwarf_args.h"
+#include "dwarf/go_abi.h"
+#include "opts.h"
+#include "output/output.h"
+#include "proc/procview.h"
+#include "replay.h"
+#include "syms/elf_syms.h"
+#include "trace/tracefile.h"
+#include "util/log.h"
+
+struct rfunc {
+	char *name, *module;
+	__u64 offset;
+	const struct dwarf_proto *proto;
+	const struct go_proto *go_proto;
+};
+
+struct rmodule {
+	char *path;
+	struct dwarf_module *dwarf;	/* NULL: no types */
+};
+
+struct replay {
+	const struct env *env;
+	const char *path;
+	FILE *out;
+	struct output_opts oopts;
+	struct output *o;
+	struct procview *view;
+	struct rfunc *funcs;		/* by id */
+	size_t nr_funcs;
+	struct rmodule *mods;
+	size_t nr_mods;
+	struct { int pid; char *cwd; } *cwds;
+	size_t nr_cwds;
+	int err;
+	/* info */
+	bool info;
+	__u64 records, answers, lost_records;
+	struct rtrace_file_end end;
+	bool has_end;
+};
+
+static bool replay_func_info(void *ctx, __u64 id, struct output_func *f)
+{
+	struct replay *r = ctx;
+
+	if (id >= r->nr_funcs || !r->funcs[id].name)
+		return false;
+	f->name = r->funcs[id].name;
+	f->module = r->funcs[id].module;
+	f->offset = r->funcs[id].offset;
+	f->proto = r->funcs[id].proto;
+	f->go_proto = r->funcs[id].go_proto;
+	return true;
+}
+
+static void on_meta(void *ctx, const char *key, const char *value)
+{
+	struct replay *r = ctx;
+	long long v = strtoll(value, NULL, 10);
+
+	if (r->info) {
+		fprintf(r->out, "%-16s %s\n", key, value);
+		return;
+	}
+	if (!strcmp(key, "wall_offset_ns"))
+		r->oopts.wall_offset_ns = v;
+	else if (!strcmp(key, "string_limit") && !r->env->string_limit_set)
+		r->oopts.string_limit = v;
+	else if (!strcmp(key, "fd_paths"))
+		r->oopts.fd_paths = v;
+	else if (!strcmp(key, "deref"))
+		r->oopts.deref = v;
+	else if (!strcmp(key, "raw_args"))
+		r->oopts.raw_args = v;
+	else if (!strcmp(key, "no_args"))
+		r->oopts.no_args = v;
+	else if (!strcmp(key, "prefix_tids"))
+		r->oopts.prefix_tids = v;
+	else if (!strncmp(key, "cwd.", 4)) {
+		void *grown = realloc(r->cwds, (r->nr_cwds + 1) * sizeof(*r->cwds));
+
+		if (!grown)
+			return;
+		r->cwds = grown;
+		r->cwds[r->nr_cwds].pid = atoi(key + 4);
+		r->cwds[r->nr_cwds++].cwd = strdup(value);
+	}
+}
+
+/* The module a function is in, its types read once if the file is the one traced. */
+static struct rmodule *module_of(struct replay *r, const struct trace_func *f)
+{
+	char id[129];
+	struct rmodule *m;
+	size_t i;
+
+	for (i = 0; i < r->nr_mods; i++)
+		if (!strcmp(r->mods[i].path, f->module))
+			return &r->mods[i];
+	m = realloc(r->mods, (r->nr_mods + 1) * sizeof(*m));
+	if (!m)
+		return NULL;
+	r->mods = m;
+	m = &r->mods[r->nr_mods++];
+	m->path = strdup(f->module);
+	m->dwarf = NULL;
+	if (!m->path)
+		return m;
+	if (elf_build_id_hex(f->module, id, sizeof(id))) {
+		elog("%s: %s is not here: arguments of its functions not shown", r->path, f->module);
+		return m;
+	}
+	if (strcmp(id, f->build_id)) {
+		elog("%s: %s is not the file traced (another build-id): arguments of its "
+		     "functions not shown", r->path, f->module);
+		return m;
+	}
+	if (!r->oopts.no_args)
+		m->dwarf = dwarf_module_open(f->module, *f->debug_path ? f->debug_path : NULL);
+	return m;
+}
+
+static void on_func(void *ctx, const struct trace_func *f)
+{
+	struct replay *r = ctx;
+	struct rmodule *m;
+	struct rfunc *rf;
+
+	if (r->info || f->id > (1u << 24))
+		return;
+	if (f->id >= r->nr_funcs) {
+		struct rfunc *grown = realloc(r->funcs, (f->id + 1) * sizeof(*grown));
+
+		if (!grown)
+			return;
+		memset(grown + r->nr_funcs, 0, (f->id + 1 - r->nr_funcs) * sizeof(*grown));
+		r->funcs = grown;
+		r->nr_funcs = f->id + 1;
+	}
+	rf = &r->funcs[f->id];
+	free(rf->name);
+	rf->name = strdup(f->name);
+	m = module_of(r, f);
+	rf->module = m ? m->path : NULL;
+	rf->offset = f->offset;
+	rf->proto = NULL;
+	rf->go_proto = NULL;
+	if (m && m->dwarf && (f->flags & RTRACE_FUNCF_GO))
+		rf->go_proto = go_proto_find(m->dwarf, f->name, f->addr);
+	else if (m && m->dwarf)
+		rf->proto = dwarf_proto_find(m->dwarf, f->name, f->addr);
+}
+
+static void on_answer(void *ctx, const struct rtrace_file_answer *a, size_t size)
+{
+	struct replay *r = ctx;
+
+	r->answers++;
+	if (!r->info)
+		procview_add_answer(r->view, a, size);
+}
+
+/* The output, made at the first record: the session's settings are known by then. */
+static int start_output(struct replay *r)
+{
+	size_t i;
+
+	r->oopts.view = r->view;
+	r->o = output_new(r->out, &r->oopts, replay_func_info, r);
+	if (!r->o)
+		return -ENOMEM;
+	for (i = 0; i < r->nr_cwds; i++)
+		if (r->cwds[i].cwd)
+			output_set_cwd(r->o, r->cwds[i].pid, r->cwds[i].cwd);
+	return 0;
+}
+
+static void on_record(void *ctx, const void *data, size_t size)
+{
+	struct replay *r = ctx;
+	const struct rtrace_hdr *h = data;
+
+	r->records++;
+	if (h->type == RTRACE_EV_LOST)
+		r->lost_records++;
+	if (r->info || r->err)
+		return;
+	if (!r->o)
+		r->err = start_output(r);
+	if (!r->err)
+		output_event(r->o, data, size);
+}
+
+static void on_end(void *ctx, const struct rtrace_file_end *end)
+{
+	struct replay *r = ctx;
+
+	r->end = *end;
+	r->has_end = true;
+}
+
+static const struct trace_reader_ops replay_ops = {
+	.meta = on_meta,
+	.func = on_func,
+	.answer = on_answer,
+	.record = on_record,
+	.end = on_end,
+};
+
+static FILE *open_trace(const char *path)
+{
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		elog("cannot open '%s': %s", path, strerror(errno));
+	return f;
+}
+
+static void replay_free(struct replay *r)
+{
+	size_t i;
+
+	output_free(r->o);
+	procview_free(r->view);
+	for (i = 0; i < r->nr_funcs; i++)
+		free(r->funcs[i].name);
+	free(r->funcs);
+	for (i = 0; i < r->nr_mods; i++) {
+		dwarf_module_close(r->mods[i].dwarf);
+		free(r->mods[i].path);
+	}
+	free(r->mods);
+	for (i = 0; i < r->nr_cwds; i++)
+		free(r->cwds[i].cwd);
+	free(r->cwds);
+}
+
+int replay_main(const struct env *env)
+{
+	struct replay r = { .env = env, .path = env->trace_path };
+	struct trace_read_result res;
+	FILE *f = NULL;
+	int err, exit_code = 1;
+
+	r.oopts = (struct output_opts){
+		.json = env->json, .durations = env->durations, .timestamps = env->timestamps,
+		.relative = env->relative, .summary = env->summary,
+		.string_limit = env->string_limit,
+	};
+	r.view = procview_replay();
+	f = open_trace(r.path);
+	if (!f || !r.view)
+		goto cleanup;
+	if (!env->output_path)
+		r.out = env->json ? stdout : stderr;
+	else
+		r.out = fopen(env->output_path, "we");
+	if (!r.out) {
+		elog("cannot open output file '%s': %s", env->output_path, strerror(errno));
+		goto cleanup;
+	}
+	err = trace_read(f, r.path, &replay_ops, &r, &res);
+	if (err)
+		goto cleanup;
+	if (!r.o && !r.err)
+		r.err = start_output(&r);	/* no records: still the -c table */
+	if (r.err) {
+		elog("%s: %s", r.path, strerror(-r.err));
+		goto cleanup;
+	}
+	output_finish(r.o);
+	exit_code = 0;
+cleanup:
+	replay_free(&r);
+	if (r.out && r.out != stdout && r.out != stderr)
+		fclose(r.out);
+	else if (r.out)
+		fflush(r.out);
+	if (f)
+		fclose(f);
+	return exit_code;
+}
+
+/* Functions and modules of the file, by module. */
+static void on_info_func(void *ctx, const struct trace_func *f)
+{
+	struct replay *r = ctx;
+	size_t i;
+
+	for (i = 0; i < r->nr_mods; i++)
+		if (!strcmp(r->mods[i].path, f->module))
+			break;
+	if (i == r->nr_mods) {
+		struct rmodule *m = realloc(r->mods, (r->nr_mods + 1) * sizeof(*m));
+
+		if (!m)
+			return;
+		r->mods = m;
+		r->mods[r->nr_mods].path = strdup(f->module);
+		r->mods[r->nr_mods++].dwarf = NULL;
+		fprintf(r->out, "%-16s %s %s\n", "module", f->module,
+			*f->build_id ? f->build_id : "(no build-id)");
+	}
+	r->nr_funcs++;
+}
+
+int info_main(const struct env *env)
+{
+	struct replay r = { .env = env, .path = env->trace_path, .out = stdout, .info = true };
+	struct trace_reader_ops ops = replay_ops;
+	struct trace_read_result res;
+	FILE *f = open_trace(r.path);
+	int err;
+
+	if (!f)
+		return 1;
+	ops.func = on_info_func;
+	fprintf(stdout, "%-16s %s\n", "file", r.path);
+	err = trace_read(f, r.path, &ops, &r, &res);
+	fclose(f);
+	if (!err) {
+		fprintf(stdout, "%-16s %u\n", "format", res.version);
+		fprintf(stdout, "%-16s %zu\n", "functions", r.nr_funcs);
+		fprintf(stdout, "%-16s %llu\n", "records", (unsigned long long)r.records);
+		fprintf(stdout, "%-16s %llu\n", "answers", (unsigned long long)r.answers);
+		if (r.has_end)
+			fprintf(stdout, "%-16s %llu\n", "lost", (unsigned long long)r.end.lost);
+		fprintf(stdout, "%-16s %s\n", "complete",
+			res.whole ? "yes" : "no: cut short (see above)");
+		if (res.damaged)
+			fprintf(stdout, "%-16s %u blocks skipped\n", "damaged", res.damaged);
+	}
+	r.out = NULL;
+	r.view = NULL;
+	r.nr_funcs = 0;
+	replay_free(&r);
+	return err ? 1 : 0;
+}

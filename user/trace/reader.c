@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The trace file's reader. Every size is checked against what holds it before
+ * it is used; a block whose CRC or inflation fails is skipped with a warning;
+ * the first short read ends the file as cut. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include "tracefile.h"
+#include "util/log.h"
+
+struct reader {
+	const char *name;
+	const struct trace_reader_ops *ops;
+	void *ctx;
+	struct trace_read_result *res;
+};
+
+/* META: key=value lines, values unescaped in place. */
+static void read_meta(struct reader *r, char *p, size_t len)
+{
+	char *end = p + len;
+
+	while (p < end) {
+		char *nl = memchr(p, '\n', end - p), *eq, *src, *dst;
+
+		if (!nl)
+			break;
+		*nl = '\0';
+		eq = strchr(p, '=');
+		if (eq) {
+			*eq = '\0';
+			for (src = dst = eq + 1; *src; src++, dst++) {
+				if (*src == '\\' && src[1])
+					*dst = *++src == 'n' ? '\n' : *src;
+				else
+					*dst = *src;
+			}
+			*dst = '\0';
+			if (r->ops->meta)
+				r->ops->meta(r->ctx, p, eq + 1);
+		}
+		p = nl + 1;
+	}
+}
+
+/* A length-prefixed string at *p (of @end), NUL-terminated into @buf. */
+static bool get_str(const unsigned char **p, const unsigned char *end, char *buf)
+{
+	__u32 len;
+
+	if (end - *p < (long)sizeof(len))
+		return false;
+	memcpy(&len, *p, sizeof(len));
+	*p += sizeof(len);
+	if (len >= TRACE_MAX_STR || end - *p < (long)len)
+		return false;
+	memcpy(buf, *p, len);
+	buf[len] = '\0';
+	*p += len;
+	return true;
+}
+
+static bool read_funcs(struct reader *r, const unsigned char *p, size_t len)
+{
+	static char name[TRACE_MAX_STR], module[TRACE_MAX_STR], id[TRACE_MAX_STR],
+		debug[TRACE_MAX_STR];
+	const unsigned char *end = p + len;
+
+	while (end - p >= (long)sizeof(struct rtrace_file_func)) {
+		struct rtrace_file_func e;
+		const unsigned char *q = p + sizeof(e);
+		struct trace_func f;
+
+		memcpy(&e, p, sizeof(e));
+		if (e.size < sizeof(e) || e.size % 8 || e.size > (size_t)(end - p))
+			return false;
+		if (!get_str(&q, p + e.size, name) || !get_str(&q, p + e.size, module) ||
+		    !get_str(&q, p + e.size, id) || !get_str(&q, p + e.size, debug))
+			return false;
+		f = (struct trace_func){ .id = e.id, .addr = e.addr, .offset = e.offset,
+					 .flags = e.flags, .name = name, .module = module,
+					 .build_id = id, .debug_path = debug };
+		if (r->ops->func)
+			r->ops->func(r->ctx, &f);
+		p += e.size;
+	}
+	return p == end;
+}
+
+/* Walks RECORDS entries, the answers (@answers) or the others. False if malformed. */
+static bool walk_records(struct reader *r, const unsigned char *p, size_t len, bool answers)
+{
+	const unsigned char *end = p + len;
+
+	while (p < end) {
+		struct rtrace_file_rec e;
+		const struct rtrace_hdr *h;
+		size_t step;
+
+		if (end - p < (long)sizeof(e))
+			return false;
+		memcpy(&e, p, sizeof(e));
+		p += sizeof(e);
+		step = ((size_t)e.size + 7) & ~(size_t)7;
+		if (e.size < sizeof(struct rtrace_hdr) || step > (size_t)(end - p))
+			return false;
+		h = (const void *)p;
+		if ((h->type == RTRACE_FILE_ANSWER) == answers) {
+			if (answers && r->ops->answer)
+				r->ops->answer(r->ctx, (const void *)p, e.size);
+			else if (!answers && r->ops->record)
+				r->ops->record(r->ctx, p, e.size);
+		}
+		p += step;
+	}
+	return true;
+}
+
+static bool read_block(struct reader *r, const struct rtrace_file_block *blk, unsigned char *data)
+{
+	struct rtrace_file_end end;
+
+	switch (blk->type) {
+	case RTRACE_BLK_META:
+		read_meta(r, (char *)data, blk->raw_size);
+		return true;
+	case RTRACE_BLK_FUNCS:
+		return read_funcs(r, data, blk->raw_size);
+	case RTRACE_BLK_RECORDS:
+		/* Checked whole before any of it is handed on. */
+		if (!walk_records(r, data, blk->raw_size, true))
+			return false;
+		return walk_records(r, data, blk->raw_size, false);
+	case RTRACE_BLK_END:
+		if (blk->raw_size < sizeof(end))
+			return false;
+		memcpy(&end, data, sizeof(end));
+		r->res->whole = true;
+		if (r->ops->end)
+			r->ops->end(r->ctx, &end);
+		return true;
+	default:
+		return true;	/* a newer writer's: not ours to read */
+	}
+}
+
+/* Grows *buf to hold @size bytes (bounded by the caller). */
+static int grow(unsigned char **buf, size_t *cap, size_t size)
+{
+	unsigned char *p;
+
+	if (size <= *cap)
+		return 0;
+	p = realloc(*buf, size);
+	if (!p)
+		return -ENOMEM;
+	*buf = p;
+	*cap = size;
+	return 0;
+}
+
+int trace_read(FILE *f, const char *name, const struct trace_reader_ops *ops, void *ctx,
+	       struct trace_read_result *res)
+{
+	struct reader r = { .name = name, .ops = ops, .ctx = ctx, .res = res };
+	struct rtrace_file_header hdr;
+	unsigned char *stored = NULL, *raw = NULL;
+	size_t stored_cap = 0, raw_cap = 0;
+	__u64 off;
+	int err = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (fread(&hdr, 1, sizeof(hdr), f) != sizeof(hdr) ||
+	    memcmp(hdr.magic, RTRACE_FILE_MAGIC, sizeof(hdr.magic))) {
+		elog("%s: not an rtrace trace file", name);
+		return -EINVAL;
+	}
+	res->version = hdr.version;
+	if (hdr.version > RTRACE_FILE_VERSION || hdr.features) {
+		elog("%s: written by a newer rtrace (file version %u; this one reads %u)", name,
+		     hdr.version, RTRACE_FILE_VERSION);
+		return -EPROTONOSUPPORT;
+	}
+	if (hdr.header_size < sizeof(hdr) || hdr.header_size > 4096 ||
+	    fseek(f, hdr.header_size, SEEK_SET)) {
+		elog("%s: not an rtrace trace file", name);
+		return -EINVAL;
+	}
+	off = hdr.header_size;
+	while (!res->whole) {
+		struct rtrace_file_block blk;
+		unsigned char *data = stored;
+		size_t n = fread(&blk, 1, sizeof(blk), f);
+
+		if (n == 0 && feof(f))
+			break;
+		if (n != sizeof(blk) || blk.data_size > RTRACE_FILE_MAX_BLOCK ||
+		    blk.raw_size > RTRACE_FILE_MAX_BLOCK)
+			break;	/* cut short, or a size no writer makes */
+		if (grow(&stored, &stored_cap, blk.data_size) || grow(&raw, &raw_cap, blk.raw_size)) {
+			err = -ENOMEM;
+			goto cleanup;
+		}
+		data = stored;
+		if (fread(stored, 1, blk.data_size, f) != blk.data_size) {
+			/* Cut short: nothing after it can be found. */
+			break;
+		}
+		if (crc32(crc32(0, Z_NULL, 0), stored, blk.data_size) != blk.crc)
+			goto damaged;
+		if (blk.flags & RTRACE_BLKF_ZLIB) {
+			uLongf len = blk.raw_size;
+
+			if (uncompress(raw, &len, stored, blk.data_size) != Z_OK ||
+			    len != blk.raw_size)
+				goto damaged;
+			data = raw;
+		} else if (blk.raw_size != blk.data_size) {
+			goto damaged;
+		}
+		if (read_block(&r, &blk, data))
+			goto next;
+damaged:
+		elog("%s: damaged block at offset %llu skipped", name, (unsigned long long)off);
+		res->damaged++;
+next:
+		off += sizeof(blk) + blk.data_size;
+	}
+	if (!res->whole) {
+		res->truncated_at = off;
+		elog("%s: cut short at offset %llu (rtrace stopped while recording?): read up to "
+		     "its last whole block", name, (unsigned long long)off);
+	}
+cleanup:
+	free(stored);
+	free(raw);
+	return err;
+}

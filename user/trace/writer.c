@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The trace file's writer: records gather in a buffer that goes out as one
+ * compressed block when it holds 1 MiB; functions and metadata go before the
+ * records that need them. A write error is kept and said at close. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "tracefile.h"
+
+#define BLOCK_TARGET	(1U << 20)
+
+struct buf {
+	unsigned char *p;
+	size_t len, cap;
+};
+
+struct trace_writer {
+	int fd;
+	int err;		/* first error */
+	__u64 bytes, records;
+	struct buf meta, funcs, recs;
+	bool meta_done;
+	unsigned char *z;	/* compressed block */
+	size_t z_cap;
+};
+
+static void buf_put(struct trace_writer *w, struct buf *b, const void *data, size_t len)
+{
+	if (b->len + len > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		unsigned char *p;
+
+		while (cap < b->len + len)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p) {
+			w->err = w->err ?: -ENOMEM;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, len);
+	b->len += len;
+}
+
+static void buf_pad8(struct trace_writer *w, struct buf *b)
+{
+	static const unsigned char zero[8];
+
+	if (b->len % 8)
+		buf_put(w, b, zero, 8 - b->len % 8);
+}
+
+static void write_all(struct trace_writer *w, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	while (len && !w->err) {
+		ssize_t n = write(w->fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			w->err = n < 0 ? -errno : -EIO;
+			return;
+		}
+		p += n;
+		len -= n;
+		w->bytes += n;
+	}
+}
+
+/* One block of @b's bytes, compressed when that makes it smaller; @b empties. */
+static void write_block(struct trace_writer *w, __u32 type, struct buf *b)
+{
+	struct rtrace_file_block blk = { .type = type, .raw_size = b->len };
+	const unsigned char *data = b->p;
+	uLongf zlen = compressBound(b->len);
+
+	if (w->err)
+		goto out;
+	if (zlen > w->z_cap) {
+		unsigned char *z = realloc(w->z, zlen);
+
+		if (!z) {
+			w->err = -ENOMEM;
+			goto out;
+		}
+		w->z = z;
+		w->z_cap = zlen;
+	}
+	blk.data_size = b->len;
+	if (b->len && compress2(w->z, &zlen, b->p, b->len, Z_BEST_SPEED) == Z_OK &&
+	    zlen < b->len) {
+		data = w->z;
+		blk.data_size = zlen;
+		blk.flags = RTRACE_BLKF_ZLIB;
+	}
+	blk.crc = crc32(crc32(0, Z_NULL, 0), data, blk.data_size);
+	write_all(w, &blk, sizeof(blk));
+	write_all(w, data, blk.data_size);
+out:
+	b->len = 0;
+}
+
+/* Metadata, then new functions, then the records: what a record needs comes first. */
+static void flush(struct trace_writer *w)
+{
+	if (!w->meta_done) {
+		write_block(w, RTRACE_BLK_META, &w->meta);
+		w->meta_done = true;
+	}
+	if (w->funcs.len)
+		write_block(w, RTRACE_BLK_FUNCS, &w->funcs);
+	if (w->recs.len)
+		write_block(w, RTRACE_BLK_RECORDS, &w->recs);
+}
+
+int trace_writer_open(struct trace_writer **wp, const char *path, bool force)
+{
+	struct rtrace_file_header hdr = {
+		.magic = RTRACE_FILE_MAGIC, .version = RTRACE_FILE_VERSION,
+		.header_size = sizeof(hdr),
+	};
+	struct trace_writer *w;
+	int err;
+
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0644);
+	if (w->fd < 0) {
+		err = -errno;
+		free(w);
+		return err;
+	}
+	write_all(w, &hdr, sizeof(hdr));
+	*wp = w;
+	return w->err;
+}
+
+void trace_writer_meta(struct trace_writer *w, const char *key, const char *value)
+{
+	const char *s;
+
+	buf_put(w, &w->meta, key, strlen(key));
+	buf_put(w, &w->meta, "=", 1);
+	for (s = value; *s; s++) {
+		if (*s == '\\' || *s == '\n')
+			buf_put(w, &w->meta, *s == '\\' ? "\\\\" : "\\n", 2);
+		else
+			buf_put(w, &w->meta, s, 1);
+	}
+	buf_put(w, &w->meta, "\n", 1);
+}
+
+static void put_str(struct trace_writer *w, struct buf *b, const char *s)
+{
+	__u32 len = s ? strnlen(s, TRACE_MAX_STR) : 0;
+
+	buf_put(w, b, &len, sizeof(len));
+	buf_put(w, b, s, len);
+}
+
+void trace_writer_func(struct trace_writer *w, const struct trace_func *f)
+{
+	struct rtrace_file_func e = {
+		.flags = f->flags, .id = f->id, .addr = f->addr, .offset = f->offset,
+	};
+	size_t start = w->funcs.len;
+
+	buf_put(w, &w->funcs, &e, sizeof(e));
+	put_str(w, &w->funcs, f->name);
+	put_str(w, &w->funcs, f->module);
+	put_str(w, &w->funcs, f->build_id);
+	put_str(w, &w->funcs, f->debug_path);
+	buf_pad8(w, &w->funcs);
+	if (!w->err)
+		((struct rtrace_file_func *)(w->funcs.p + start))->size = w->funcs.len - start;
+}
+
+void trace_writer_record(struct trace_writer *w, const void *data, size_t size)
+{
+	struct rtrace_file_rec r = { .size = size };
+	bool answer = size >= sizeof(struct rtrace_hdr) &&
+		      ((const struct rtrace_hdr *)data)->type == RTRACE_FILE_ANSWER;
+
+	/* A block ends before a record, never between a record and the answers its
+	 * decoding gave: a reader gives a block's answers before its records. */
+	if (!answer && w->recs.len >= BLOCK_TARGET)
+		flush(w);
+	buf_put(w, &w->recs, &r, sizeof(r));
+	buf_put(w, &w->recs, data, size);
+	buf_pad8(w, &w->recs);
+	if (!answer)
+		w->records++;
+}
+
+void trace_writer_stats(const struct trace_writer *w, __u64 *bytes, __u64 *records)
+{
+	*bytes = w->bytes + w->recs.len;
+	*records = w->records;
+}
+
+int trace_writer_close(struct trace_writer *w, const struct rtrace_file_end *end)
+{
+	struct buf e = {};
+	int err;
+
+	flush(w);
+	buf_put(w, &e, end, sizeof(*end));
+	write_block(w, RTRACE_BLK_END, &e);
+	free(e.p);
+	if (close(w->fd) && !w->err)
+		w->err = -errno;
+	err = w->err;
+	free(w->meta.p);
+	free(w->funcs.p);
+	free(w->recs.p);
+	free(w->z);
+	free(w);
+	return err;
+}
