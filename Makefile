@@ -38,7 +38,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: all deps test unit integration demo bench install clean vmtest
+.PHONY: all deps test unit integration demo bench install clean vmtest fuzz
 all: rtrace
 
 deps:
@@ -128,8 +128,35 @@ $(OUTPUT)/tests/insnlab: $(INSNLAB_SRCS) tests/insnlab/insnlab.h user/syms/elf_s
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Iuser $(INSNLAB_SRCS) -lZydis -lelf -lz -o $@
 
+# libFuzzer (clang's, libclang-rt-19-dev): the replay pipeline on any bytes. The library is
+# built again with clang, whose ASan runtime cannot mix with gcc's.
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# clang also warns of positional initializers that leave fields zero, as the tables do
+FUZZ_CFLAGS := -g -O1 -Wall -Wextra -Werror -Wno-missing-field-initializers -std=gnu11 \
+	       -D_GNU_SOURCE -DRTRACE_VERSION='"$(VERSION)"'
+FUZZ_OBJS := $(patsubst $(OUTPUT)/user/%.o,$(OUTPUT)/fuzz/%.o,$(LIB_OBJS))
+FUZZ_TIME ?= 60
+
+$(OUTPUT)/fuzz/%.o: user/%.c $(USER_HDRS) include/rtrace.h $(OUTPUT)/rtrace.skel.h
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(INCLUDES) -c $< -o $@
+
+$(OUTPUT)/fuzz/fuzz_trace: tests/fuzz/fuzz_trace.c $(FUZZ_OBJS)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $(INCLUDES) $^ $(LDLIBS) -o $@
+
+# make fuzz [FUZZ_TIME=seconds]: fuzzes the trace reader and replay from the tests' seeds.
+fuzz: deps $(OUTPUT)/fuzz/fuzz_trace
+	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus
+	$(Q)ls $(OUTPUT)/fuzz/seeds/* > /dev/null 2>&1 || { \
+		echo "make fuzz: no seeds yet: run make test first (fuzzcorpus.t makes them)"; exit 1; }
+	$(Q)$(OUTPUT)/fuzz/fuzz_trace -max_total_time=$(FUZZ_TIME) -close_fd_mask=2 \
+		-max_len=262144 $(OUTPUT)/fuzz/corpus $(OUTPUT)/fuzz/seeds
+
 unit: $(UNIT_BINS)
-integration: rtrace $(TARGET_BINS) $(OUTPUT)/targets/libplug.so $(OUTPUT)/tests/insnlab
+integration: rtrace $(TARGET_BINS) $(OUTPUT)/targets/libplug.so $(OUTPUT)/tests/insnlab \
+	     $(OUTPUT)/fuzz/fuzz_trace
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit integration

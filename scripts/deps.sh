@@ -27,6 +27,8 @@ need=(
 	libpython3.11:/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0
 	libssl3:/usr/lib/x86_64-linux-gnu/libssl.so.3
 	golang-go:/usr/bin/go               # the Go test target (tests/targets/go)
+	# libFuzzer for the trace file reader (make fuzz; the tests run its corpus)
+	libclang-rt-19-dev:/usr/lib/llvm-19/lib/clang/19/lib/linux/libclang_rt.fuzzer-x86_64.a
 )
 [ "${RTRACE_BENCH_DEPS:-0}" = 1 ] && need+=(bpftrace:/usr/bin/bpftrace ltrace:/usr/bin/ltrace uftrace:/usr/bin/uftrace)
 

@@ -227,8 +227,9 @@ int main(int argc, char **argv)
 	if (err)
 		return err > 0 ? 0 : 1;
 	log_verbosity = env.verbose;
-	if (env.mode == MODE_REPLAY || env.mode == MODE_INFO) {
-		exit_code = env.mode == MODE_REPLAY ? replay_main(&env) : info_main(&env);
+	if (env.mode != MODE_LIVE && env.mode != MODE_RECORD) {
+		/* replay, report and export: one pipeline, a different sink */
+		exit_code = env.mode == MODE_INFO ? info_main(&env) : replay_main(&env);
 		opts_free(&env);
 		return exit_code;
 	}

@@ -21,6 +21,9 @@ enum {
 	OPT_LIST,
 	OPT_FORCE,
 	OPT_SHOW,
+	OPT_SORT,
+	OPT_HIST,
+	OPT_FORMAT,
 };
 
 static const char usage_text[] =
@@ -29,6 +32,8 @@ static const char usage_text[] =
 "       rtrace --list [-x SPEC...] (-p PID | [--] COMMAND)\n"
 "       rtrace record [-o FILE] [--force] [--show[=OUT]] [OPTIONS] (-p PID | [--] COMMAND)\n"
 "       rtrace replay [FILE] [--json] [-T] [-t...] [-r] [-c] [-o OUT]\n"
+"       rtrace report [FILE] [--sort total|self|calls|avg|max|name] [--hist NAME]\n"
+"       rtrace export --format chrome|folded [FILE] [-o OUT]\n"
 "       rtrace info [FILE]\n"
 "Trace the functions and system calls of a process in one timeline.\n"
 "\n"
@@ -58,8 +63,11 @@ static const char usage_text[] =
 "\n"
 "record writes the trace to FILE (default rtrace.data; --force to overwrite it)\n"
 "and --show prints the timeline as well (to OUT, else where live output goes);\n"
-"replay prints a trace file's timeline as live output showed it; info says what\n"
-"a trace file holds.\n"
+"replay prints a trace file's timeline as live output showed it; report times\n"
+"its functions and syscalls (calls, errors, total and self time, average, min,\n"
+"max, p50/p95/p99) or, with --hist, one's log2 latency histogram; export writes\n"
+"Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing) or folded stacks\n"
+"(flamegraph.pl, speedscope); info says what a trace file holds.\n"
 "\n"
 "Examples:\n"
 "  sudo rtrace -- ./server --port 8080\n"
@@ -79,6 +87,9 @@ static const struct option long_opts[] = {
 	{ "list", no_argument, NULL, OPT_LIST },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "show", optional_argument, NULL, OPT_SHOW },
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "hist", required_argument, NULL, OPT_HIST },
+	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "output", required_argument, NULL, 'o' },
 	{ "follow-forks", no_argument, NULL, 'f' },
 	{ "summary-only", no_argument, NULL, 'c' },
@@ -185,7 +196,8 @@ static void print_version(void)
 /* replay and info: one FILE at most, and only the options that shape the output. */
 static int check_file_mode(struct env *env, int argc, char **argv)
 {
-	const char *sub = env->mode == MODE_REPLAY ? "replay" : "info";
+	const char *sub = env->mode == MODE_REPLAY ? "replay" : env->mode == MODE_REPORT ? "report" :
+			  env->mode == MODE_EXPORT ? "export" : "info";
 	const char *bad = env->nr_pids ? "-p" : env->follow ? "-f" : env->nr_func_specs ? "-x" :
 			  env->list ? "--list" : env->force ? "--force" : env->show ? "--show" :
 			  NULL;
@@ -223,6 +235,10 @@ int opts_parse(struct env *env, int argc, char **argv)
 		env->mode = MODE_REPLAY;
 	else if (argc > 1 && !strcmp(argv[1], "info"))
 		env->mode = MODE_INFO;
+	else if (argc > 1 && !strcmp(argv[1], "report"))
+		env->mode = MODE_REPORT;
+	else if (argc > 1 && !strcmp(argv[1], "export"))
+		env->mode = MODE_EXPORT;
 	if (env->mode != MODE_LIVE) {
 		argv++;		/* the subcommand stands where argv[0] did */
 		argc--;
@@ -234,8 +250,8 @@ int opts_parse(struct env *env, int argc, char **argv)
 	opterr = 0;
 	/* '+': stop at the first non-option, the command to launch; a trace file may come
 	 * before options. */
-	optstring = env->mode == MODE_REPLAY || env->mode == MODE_INFO ? ":p:fx:e:o:Ttrcvhs:y" :
-									    "+:p:fx:e:o:Ttrcvhs:y";
+	optstring = env->mode == MODE_LIVE || env->mode == MODE_RECORD ? "+:p:fx:e:o:Ttrcvhs:y" :
+									  ":p:fx:e:o:Ttrcvhs:y";
 	while ((opt = getopt_long(argc, argv, optstring, long_opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -273,6 +289,31 @@ int opts_parse(struct env *env, int argc, char **argv)
 		case OPT_SHOW:
 			env->show = true;
 			env->output_path = optarg;
+			break;
+		case OPT_SORT:
+			if (strcmp(optarg, "total") && strcmp(optarg, "self") &&
+			    strcmp(optarg, "calls") && strcmp(optarg, "avg") &&
+			    strcmp(optarg, "max") && strcmp(optarg, "name")) {
+				elog("invalid --sort key: '%s' (total, self, calls, avg, max or "
+				     "name)", optarg);
+				return -EINVAL;
+			}
+			env->sort = optarg;
+			break;
+		case OPT_HIST:
+			env->hist = optarg;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "svg")) {
+				elog("export --format svg: not yet (chrome or folded; folded goes to "
+				     "flamegraph.pl)");
+				return -EINVAL;
+			}
+			if (strcmp(optarg, "chrome") && strcmp(optarg, "folded")) {
+				elog("invalid --format: '%s' (chrome or folded)", optarg);
+				return -EINVAL;
+			}
+			env->format = optarg;
 			break;
 		case 'T':
 			env->durations = true;
@@ -351,7 +392,19 @@ int opts_parse(struct env *env, int argc, char **argv)
 			return -EINVAL;
 		}
 	}
-	if (env->mode == MODE_REPLAY || env->mode == MODE_INFO)
+	if ((env->sort || env->hist) && env->mode != MODE_REPORT) {
+		elog("%s is for rtrace report", env->sort ? "--sort" : "--hist");
+		return -EINVAL;
+	}
+	if (env->format && env->mode != MODE_EXPORT) {
+		elog("--format is for rtrace export");
+		return -EINVAL;
+	}
+	if (env->mode == MODE_EXPORT && !env->format) {
+		elog("export: which format? --format chrome or --format folded");
+		return -EINVAL;
+	}
+	if (env->mode != MODE_LIVE && env->mode != MODE_RECORD)
 		return check_file_mode(env, argc, argv);
 	if (env->mode == MODE_RECORD && !env->trace_path)
 		env->trace_path = RTRACE_DEFAULT_DATA;

@@ -14,6 +14,8 @@ enum rtrace_mode {
 	MODE_RECORD,		/* rtrace record: trace into a file */
 	MODE_REPLAY,		/* rtrace replay: print a file's timeline */
 	MODE_INFO,		/* rtrace info: what a file holds */
+	MODE_REPORT,		/* rtrace report: a file's calls and syscalls, timed */
+	MODE_EXPORT,		/* rtrace export: a file in another tool's format */
 };
 
 #define RTRACE_DEFAULT_DATA	"rtrace.data"
@@ -23,6 +25,9 @@ struct env {
 	const char *trace_path;		/* record -o, replay/info FILE */
 	bool force;			/* record --force: overwrite the file */
 	bool show;			/* record --show: print the timeline too */
+	const char *sort;		/* report --sort */
+	const char *hist;		/* report --hist NAME */
+	const char *format;		/* export --format */
 	pid_t *pids;
 	int nr_pids;
 	bool follow;			/* -f */

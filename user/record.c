@@ -100,7 +100,9 @@ static const char *build_id_of(struct recorder *r, size_t m)
 		r->nr_build_ids = m + 1;
 	}
 	if (!r->build_ids[m]) {
-		if (elf_build_id_hex(r->ft->modules[m].open_path, hex, sizeof(hex)))
+		/* Through the process's root while it lives, else the path as it named it. */
+		if (elf_build_id_hex(r->ft->modules[m].open_path, hex, sizeof(hex)) &&
+		    elf_build_id_hex(r->ft->modules[m].path, hex, sizeof(hex)))
 			hex[0] = '\0';
 		r->build_ids[m] = strdup(hex);
 	}
@@ -158,7 +160,11 @@ static void on_answer(void *ctx, const struct rtrace_file_answer *a, const void 
 
 void record_attach(struct recorder *r, struct output *o, struct func_table *ft)
 {
+	size_t m;
+
 	r->ft = ft;
+	for (m = 0; m < ft->nr_modules; m++)
+		build_id_of(r, m);
 	output_set_recorder(o, on_record, r);
 	procview_set_recorder(output_view(o), on_answer, r);
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "dwarf/dwarf_args.h"
 #include "dwarf/go_abi.h"
 #include "opts.h"
@@ -102,6 +103,7 @@ static struct rmodule *module_of(struct replay *r, const struct trace_func *f)
 {
 	char id[129];
 	struct rmodule *m;
+	struct stat st;
 	size_t i;
 
 	for (i = 0; i < r->nr_mods; i++)
@@ -116,7 +118,9 @@ static struct rmodule *module_of(struct replay *r, const struct trace_func *f)
 	m->dwarf = NULL;
 	if (!m->path)
 		return m;
-	if (elf_build_id_hex(f->module, id, sizeof(id))) {
+	/* The path comes from the file: only a regular file is opened (a FIFO would block). */
+	if (stat(f->module, &st) || !S_ISREG(st.st_mode) ||
+	    elf_build_id_hex(f->module, id, sizeof(id))) {
 		elog("%s: %s is not here: arguments of its functions not shown", r->path, f->module);
 		return m;
 	}
@@ -125,6 +129,8 @@ static struct rmodule *module_of(struct replay *r, const struct trace_func *f)
 		     "functions not shown", r->path, f->module);
 		return m;
 	}
+	if (*f->debug_path && (stat(f->debug_path, &st) || !S_ISREG(st.st_mode)))
+		return m;
 	if (!r->oopts.no_args)
 		m->dwarf = dwarf_module_open(f->module, *f->debug_path ? f->debug_path : NULL);
 	return m;
@@ -245,50 +251,63 @@ static void replay_free(struct replay *r)
 	free(r->cwds);
 }
 
-int replay_main(const struct env *env)
+int replay_stream(const struct env *env, FILE *f, const char *name, FILE *out)
 {
-	struct replay r = { .env = env, .path = env->trace_path };
+	struct replay r = { .env = env, .path = name, .out = out };
 	struct trace_read_result res;
-	FILE *f = NULL;
-	int err, exit_code = 1;
+	int err = -ENOMEM;
 
 	r.oopts = (struct output_opts){
 		.json = env->json, .durations = env->durations, .timestamps = env->timestamps,
 		.relative = env->relative, .summary = env->summary,
 		.string_limit = env->string_limit,
+		.report = env->mode == MODE_REPORT, .report_sort = env->sort,
+		.report_hist = env->hist, .export_format = env->format,
 	};
 	r.view = procview_replay();
-	f = open_trace(r.path);
-	if (!f || !r.view)
+	if (!r.view)
 		goto cleanup;
-	if (!env->output_path)
-		r.out = env->json ? stdout : stderr;
-	else
-		r.out = fopen(env->output_path, "we");
-	if (!r.out) {
-		elog("cannot open output file '%s': %s", env->output_path, strerror(errno));
-		goto cleanup;
-	}
 	err = trace_read(f, r.path, &replay_ops, &r, &res);
 	if (err)
 		goto cleanup;
 	if (!r.o && !r.err)
 		r.err = start_output(&r);	/* no records: still the -c table */
-	if (r.err) {
-		elog("%s: %s", r.path, strerror(-r.err));
+	err = r.err;
+	if (err) {
+		elog("%s: %s", r.path, strerror(-err));
 		goto cleanup;
 	}
-	output_finish(r.o);
-	exit_code = 0;
+	err = output_finish(r.o);
 cleanup:
 	replay_free(&r);
-	if (r.out && r.out != stdout && r.out != stderr)
-		fclose(r.out);
-	else if (r.out)
-		fflush(r.out);
-	if (f)
+	return err;
+}
+
+int replay_main(const struct env *env)
+{
+	FILE *f, *out;
+	int err;
+
+	f = open_trace(env->trace_path);
+	if (!f)
+		return 1;
+	if (!env->output_path)
+		out = env->json || env->mode == MODE_REPORT || env->mode == MODE_EXPORT ? stdout :
+										    stderr;
+	else
+		out = fopen(env->output_path, "we");
+	if (!out) {
+		elog("cannot open output file '%s': %s", env->output_path, strerror(errno));
 		fclose(f);
-	return exit_code;
+		return 1;
+	}
+	err = replay_stream(env, f, env->trace_path, out);
+	if (out != stdout && out != stderr)
+		fclose(out);
+	else
+		fflush(out);
+	fclose(f);
+	return err ? 1 : 0;
 }
 
 /* Functions and modules of the file, by module. */

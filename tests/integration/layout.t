@@ -11,6 +11,7 @@ private_out=()
 for f in *.[ch] */*.[ch]; do
 	dir=$(dirname "$f")
 	[ "$dir" = . ] && dir=top
+	sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f" > "$SCRATCH/incs"
 	while read -r inc; do
 		case $inc in
 		*/*) to=${inc%%/*} ;;
@@ -21,7 +22,7 @@ for f in *.[ch] */*.[ch]; do
 		esac
 		[ "$to" != "$dir" ] && echo "$dir $to" >> "$edges"
 		case $inc in *_priv.h) [ "$to" != "$dir" ] && private_out+=("$f: $inc") ;; esac
-	done < <(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f")
+	done < "$SCRATCH/incs"	# no process substitution: the test VMs have no /dev/fd
 done
 sort -u -o "$edges" "$edges"
 

@@ -23,9 +23,14 @@ is "$(jsonq "$SCRATCH/s.json" "all(set(e) >= {'type','ts_ns','pid','tid'} for e 
    "every record has type, ts_ns, pid, tid"
 is "$(jsonq "$SCRATCH/s.json" "all(e['dur_ns'] >= 0 for e in ev if 'dur_ns' in e) and all(abs(e['ts_ns']/1e9 - __import__('time').time()) < 60 for e in ev)")" True \
    "timestamps are wall clock, durations non-negative"
-# Records are written as they complete; ts_ns is when each began.
-is "$(jsonq "$SCRATCH/s.json" "all(a['ts_ns'] + a.get('dur_ns', 0) <= b['ts_ns'] + b.get('dur_ns', 0) for a, b in zip(ev, ev[1:]))")" True \
-   "records are in order of completion"
+# Records are written as they complete, stamped with that time: a syscall's start_ns is when
+# it began, ts_ns when it ended, so the stream never goes back in time.
+is "$(jsonq "$SCRATCH/s.json" "all(a['ts_ns'] <= b['ts_ns'] for a, b in zip(ev, ev[1:]))")" True \
+   "records in time order: ts_ns never decreases"
+is "$(jsonq "$SCRATCH/s.json" "all(e['start_ns'] + e['dur_ns'] == e['ts_ns'] for e in ev if 'dur_ns' in e and e['type'] == 'syscall')")" True \
+   "a syscall: start_ns + dur_ns = ts_ns"
+is "$(jsonq "$SCRATCH/s.json" "[e['type'] + (':' + e['name'] if e['type'] == 'syscall' else '') for e in ev][:2]")" \
+   "['exec', 'syscall:execve']" "the exec record, then the execve that made it"
 
 # Oracle: strace sees the same syscalls with the same results.
 strace -qq -o "$SCRATCH/strace.txt" -- "$T"

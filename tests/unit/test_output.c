@@ -173,7 +173,8 @@ int main(void)
 	CHECK_STR(finish(),
 		  "{\"type\":\"call\",\"ts_ns\":1000,\"pid\":100,\"tid\":100,\"name\":\"outer\","
 		  "\"module\":\"/bin/prog\",\"depth\":0}\n"
-		  "{\"type\":\"syscall\",\"ts_ns\":1100,\"pid\":100,\"tid\":100,\"name\":\"open\","
+		  "{\"type\":\"syscall\",\"ts_ns\":1300,\"pid\":100,\"tid\":100,\"start_ns\":1100,"
+		  "\"name\":\"open\","
 		  "\"nr\":2,\"args\":[16,0,0],\"args_str\":\"0x10, O_RDONLY\",\"ret\":-2,"
 		  "\"errno\":\"ENOENT\",\"dur_ns\":200}\n"
 		  "{\"type\":\"return\",\"ts_ns\":2000,\"pid\":100,\"tid\":100,\"name\":\"outer\","
@@ -215,6 +216,36 @@ int main(void)
 	CHECK_STR(finish(), "read(0, NULL, 0 <unfinished ...>\n<... read resumed>) = ?\n",
 		  "a syscall under way at the end");
 	free(buf);
+
+	/* rtrace report from known durations: outer 10 us with inner 3 us and getpid 1 us
+	 * inside (self 6 us), then inner 0.5 us alone. */
+	{
+		struct output_opts opts = { .report = true };
+
+		mem = open_memstream(&buf, &len);
+		o = output_new(mem, &opts, name_of, NULL);
+		call(100, 1000, 1, 0x1000);
+		call(100, 2000, 2, 0x0f00);
+		ret(100, 5000, 2, 0x0f00, 0);
+		sys_enter(100, 6000, 39, 0);
+		sys_exit(100, 7000, 39, 100);
+		ret(100, 11000, 1, 0x1000, 0);
+		call(100, 12000, 2, 0x1000);
+		ret(100, 12500, 2, 0x1000, 0);
+		finish();
+		CHECK(strstr(buf, "   10.000 us    6.000 us          1        0   10.000 us   10.000 us"
+				  "   10.000 us   10.000 us   10.000 us   10.000 us  outer\n") != NULL,
+		      "report: outer, 10 us, 6 us of its own");
+		CHECK(strstr(buf, "    3.500 us    3.500 us          2        0    1.750 us      500 ns"
+				  "    3.000 us      500 ns    3.000 us    3.000 us  inner\n") != NULL,
+		      "report: inner, two calls: average, min, max, nearest-rank percentiles");
+		CHECK(strstr(buf, "    1.000 us    1.000 us          1        0    1.000 us    1.000 us"
+				  "    1.000 us    1.000 us    1.000 us    1.000 us  getpid (syscall)\n")
+		      != NULL, "report: the syscall");
+		CHECK(strstr(buf, "outer") < strstr(buf, "inner") &&
+		      strstr(buf, "inner") < strstr(buf, "getpid"), "report: by total time");
+		free(buf);
+	}
 
 	/* A path captured at exit decodes in the line, as strace prints it. */
 	{

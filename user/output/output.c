@@ -2,6 +2,7 @@
 /* The pipeline behind output_*(): records → state (state.c) → one sink, the
  * text, JSON or -c one that the options ask for. */
 #include <stdlib.h>
+#include <string.h>
 #include "callfmt.h"
 #include "output.h"
 #include "sink.h"
@@ -48,7 +49,13 @@ struct output *output_new(FILE *out, const struct output_opts *opts, func_info_f
 		return o;
 	o->opts = *opts;
 	cfg = (struct out_sink){ .out = out, .opts = &o->opts, .fmt = o->fmt, .decode = &o->decode };
-	if (opts->summary)
+	if (opts->export_format && !strcmp(opts->export_format, "chrome"))
+		o->sink = sink_chrome_new(&cfg);
+	else if (opts->export_format)
+		o->sink = sink_folded_new(&cfg);
+	else if (opts->report)
+		o->sink = sink_report_new(&cfg);
+	else if (opts->summary)
 		o->sink = sink_summary_new(&cfg);
 	else if (opts->json)
 		o->sink = sink_json_new(&cfg);
@@ -81,9 +88,9 @@ struct procview *output_view(struct output *o)
 	return o->view;
 }
 
-void output_finish(struct output *o)
+int output_finish(struct output *o)
 {
-	out_state_finish(o->state);
+	return out_state_finish(o->state);
 }
 
 void output_set_cwd(struct output *o, int pid, const char *cwd)

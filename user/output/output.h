@@ -28,6 +28,10 @@ struct output_opts {
 	 * owned. */
 	struct procview *view;
 	bool no_sink;		/* record only: state, no output */
+	bool report;		/* rtrace report: the table (sink_report.c) */
+	const char *report_sort;	/* total (default), self, calls, avg, max, name */
+	const char *report_hist;	/* --hist NAME: its histogram instead */
+	const char *export_format;	/* rtrace export: chrome, folded */
 };
 
 struct output;
@@ -52,8 +56,9 @@ struct output *output_new(FILE *out, const struct output_opts *opts, func_info_f
 /* Handles one record (struct rtrace_hdr first; losses come as RTRACE_EV_LOST
  * records). Returns 0 or -EINVAL for a malformed record. */
 int output_event(struct output *o, const void *data, size_t size);
-/* Ends the trace: unfinished calls are shown as such, the -c table printed. */
-void output_finish(struct output *o);
+/* Ends the trace: unfinished calls are shown as such, the -c table printed. 0, or
+ * -errno after saying why. */
+int output_finish(struct output *o);
 void output_free(struct output *o);
 
 /* Each record, before it is decoded, goes to @fn too (a trace file's writer). */

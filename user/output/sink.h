@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <linux/types.h>
 #include "sysdecode/sysdecode.h"
 
@@ -42,7 +43,8 @@ struct out_unit {
 struct out_event {
 	enum out_ev_type type;
 	struct out_unit who;
-	__u64 ts;		/* when the event happened (a syscall: its end, if it has one) */
+	__u64 ts;		/* when the event happened: a syscall's end (its return, or
+				 * when it became known that it never would) */
 	int depth;		/* of the unit's frames: a call's level, a return's after it */
 	int indent;		/* the text line's: a thread's syscalls nest in its goroutine */
 	bool multi;		/* more than one thread seen so far */
@@ -96,8 +98,9 @@ struct out_sink;
 
 struct out_sink_ops {
 	void (*event)(struct out_sink *s, const struct out_event *e);
-	/* After OUT_END and what it closed: print what is printed last. */
-	void (*finish)(struct out_sink *s);
+	/* After OUT_END and what it closed: print what is printed last. 0, or -errno
+	 * after saying why (a name to report that the trace does not have). */
+	int (*finish)(struct out_sink *s);
 	void (*free)(struct out_sink *s);
 };
 
@@ -110,10 +113,27 @@ struct out_sink {
 	struct sysdecode_opts *decode;	/* syscalls */
 };
 
+/* A zeroed sink of @size bytes (its struct out_sink first) made from @cfg with @ops,
+ * or NULL on ENOMEM. */
+static inline void *out_sink_alloc(size_t size, const struct out_sink *cfg,
+				   const struct out_sink_ops *ops)
+{
+	struct out_sink *s = calloc(1, size);
+
+	if (s) {
+		*s = *cfg;
+		s->ops = ops;
+	}
+	return s;
+}
+
 /* Each returns a sink made from @cfg (ops aside), or NULL on ENOMEM. */
 struct out_sink *sink_text_new(const struct out_sink *cfg);
 struct out_sink *sink_json_new(const struct out_sink *cfg);
 struct out_sink *sink_summary_new(const struct out_sink *cfg);
+struct out_sink *sink_report_new(const struct out_sink *cfg);
+struct out_sink *sink_chrome_new(const struct out_sink *cfg);
+struct out_sink *sink_folded_new(const struct out_sink *cfg);
 
 static inline bool out_is_error(__s64 ret)
 {

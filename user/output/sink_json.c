@@ -54,16 +54,19 @@ static void json_decoded_args(struct json_sink *s, const struct out_event *e)
 	json_str(s->b.out, s->scratch_buf);
 }
 
-/* One record per syscall, at its end: "resumed" when its entry was not seen
- * (it began before we attached); "ret":null when it never returned. */
+/* One record per syscall, stamped with its end (so that the stream stays in time
+ * order), "start_ns" its start: "resumed" when its entry was not seen (it began
+ * before we attached); "ret":null when it never returned. */
 static void on_syscall(struct json_sink *s, const struct out_event *e)
 {
 	const struct sysdecode_call *call = e->sys.call;
 	int i, n = sys_nargs(call->nr);
 	char buf[32];
 
-	json_begin(s, "syscall", e->sys.entered ? e->sys.start_ts : e->ts, e->who.tgid,
-		   e->who.tid);
+	json_begin(s, "syscall", e->ts, e->who.tgid, e->who.tid);
+	if (e->sys.entered)
+		fprintf(s->b.out, ",\"start_ns\":%lld",
+			(long long)e->sys.start_ts + s->b.opts->wall_offset_ns);
 	fputs(",\"name\":", s->b.out);
 	json_str(s->b.out, syscall_name(call->nr, buf, sizeof(buf)));
 	fprintf(s->b.out, ",\"nr\":%u,\"args\":[", (unsigned int)call->nr);
@@ -182,9 +185,10 @@ static void json_event(struct out_sink *sink, const struct out_event *e)
 	}
 }
 
-static void json_finish(struct out_sink *sink)
+static int json_finish(struct out_sink *sink)
 {
 	fflush(sink->out);
+	return 0;
 }
 
 static void json_free(struct out_sink *sink)
@@ -205,11 +209,5 @@ static const struct out_sink_ops json_ops = {
 
 struct out_sink *sink_json_new(const struct out_sink *cfg)
 {
-	struct json_sink *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return NULL;
-	s->b = *cfg;
-	s->b.ops = &json_ops;
-	return &s->b;
+	return out_sink_alloc(sizeof(struct json_sink), cfg, &json_ops);
 }

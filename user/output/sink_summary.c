@@ -141,7 +141,7 @@ cleanup:
 	free(sorted);
 }
 
-static void summary_finish(struct out_sink *sink)
+static int summary_finish(struct out_sink *sink)
 {
 	struct summary_sink *s = (struct summary_sink *)sink;
 
@@ -151,6 +151,7 @@ static void summary_finish(struct out_sink *sink)
 		print_table(s, "function", s->func_counts, s->nr_func_counts, false);
 	}
 	fflush(s->b.out);
+	return 0;
 }
 
 static void summary_free(struct out_sink *sink)
@@ -169,11 +170,5 @@ static const struct out_sink_ops summary_ops = {
 
 struct out_sink *sink_summary_new(const struct out_sink *cfg)
 {
-	struct summary_sink *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return NULL;
-	s->b = *cfg;
-	s->b.ops = &summary_ops;
-	return &s->b;
+	return out_sink_alloc(sizeof(struct summary_sink), cfg, &summary_ops);
 }

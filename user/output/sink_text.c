@@ -111,7 +111,7 @@ static void on_syscall(struct text_sink *s, const struct out_event *e)
 		/* Resumed after other output, or entered before we attached. */
 		if (s->held != HELD_NONE)
 			flush_held(s);
-		print_prefix(s, e->who.tid, e->ts, e->indent);
+		print_prefix(s, e->who.tid, e->sys.returned ? e->ts : e->sys.start_ts, e->indent);
 		fprintf(s->b.out, "<... %s resumed>) = %s", syscall_name(call->nr, buf, sizeof(buf)),
 			e->sys.returned ? "" : "?\n");
 	}
@@ -270,13 +270,14 @@ static void text_event(struct out_sink *sink, const struct out_event *e)
 	}
 }
 
-static void text_finish(struct out_sink *sink)
+static int text_finish(struct out_sink *sink)
 {
 	struct text_sink *s = (struct text_sink *)sink;
 
 	if (s->held != HELD_NONE)
 		flush_held(s);
 	fflush(s->b.out);
+	return 0;
 }
 
 static void text_free(struct out_sink *sink)
@@ -295,11 +296,5 @@ static const struct out_sink_ops text_ops = {
 
 struct out_sink *sink_text_new(const struct out_sink *cfg)
 {
-	struct text_sink *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return NULL;
-	s->b = *cfg;
-	s->b.ops = &text_ops;
-	return &s->b;
+	return out_sink_alloc(sizeof(struct text_sink), cfg, &text_ops);
 }

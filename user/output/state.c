@@ -44,6 +44,7 @@ struct out_state {
 	size_t nr_gos, gos_cap;
 	__u32 first_tid;
 	bool multi;			/* more than one thread seen */
+	__u64 last_ts;			/* the latest record's time: the end of the trace */
 	struct output_stats stats;
 	struct sysdecode_fds *fds;	/* -y */
 	const struct sysdecode_call *learn_call;	/* the call OUT_SYSCALL may learn from */
@@ -197,8 +198,8 @@ static void build_call(const struct tid_state *t, const struct rtrace_sys_exit *
 }
 
 /* A syscall that never returns (exit, exit_group, a thread killed by exec) or
- * is still blocked at the end. */
-static void end_syscall(struct out_state *st, struct tid_state *t)
+ * is still blocked at the end: its end is @ts, when that became known. */
+static void end_syscall(struct out_state *st, struct tid_state *t, __u64 ts)
 {
 	struct sysdecode_call call;
 	struct out_event e = { .type = OUT_SYSCALL };
@@ -207,7 +208,7 @@ static void end_syscall(struct out_state *st, struct tid_state *t)
 		return;
 	t->in_syscall = false;
 	build_call(t, NULL, 0, &call);
-	e.ts = t->enter.hdr.ts_ns;
+	e.ts = ts > t->enter.hdr.ts_ns ? ts : t->enter.hdr.ts_ns;
 	e.sys.call = &call;
 	e.sys.entered = true;
 	e.sys.start_ts = t->enter.hdr.ts_ns;
@@ -221,7 +222,8 @@ static void on_sys_enter(struct out_state *st, struct tid_state *t,
 	struct sysdecode_call call;
 	struct out_event e = { .type = OUT_SYS_ENTER, .ts = rec->hdr.ts_ns };
 
-	end_syscall(st, t);	/* an enter without exit before: it never returned */
+	/* an enter without exit before: it never returned */
+	end_syscall(st, t, rec->hdr.ts_ns);
 	t->enter = *rec;
 	t->enter_caps_len = 0;
 	if (rec->nr_captures && size > sizeof(*rec)) {
@@ -249,7 +251,7 @@ static void on_sys_exit(struct out_state *st, struct tid_state *t,
 	struct out_event e = { .type = OUT_SYSCALL, .ts = rec->hdr.ts_ns };
 
 	if (t->in_syscall && !matched)
-		end_syscall(st, t);
+		end_syscall(st, t, rec->hdr.ts_ns);
 	t->in_syscall = false;
 	if (matched) {
 		build_call(t, rec, size, &call);
@@ -415,7 +417,7 @@ static void on_exit_event(struct out_state *st, const struct rtrace_exit *rec)
 
 		if (!t->tid || t->tgid != rec->hdr.tgid)
 			continue;
-		end_syscall(st, t);
+		end_syscall(st, t, rec->hdr.ts_ns);
 		t->depth = 0;
 		t->cur_go = NULL;
 	}
@@ -458,6 +460,8 @@ int out_state_record(struct out_state *st, const void *data, size_t size)
 	}
 	go = h->type == RTRACE_EV_GO_ENTRY || h->type == RTRACE_EV_GO_RETURN;
 	e.ts = h->ts_ns;
+	if (h->ts_ns > st->last_ts)
+		st->last_ts = h->ts_ns;
 	st->stats.records++;
 	t = tid_find(st, h->tid, h->tgid, true);
 	if (!t)
@@ -541,18 +545,19 @@ int out_state_record(struct out_state *st, const void *data, size_t size)
 	return 0;
 }
 
-void out_state_finish(struct out_state *st)
+int out_state_finish(struct out_state *st)
 {
-	struct out_event e = { .type = OUT_END };
+	struct out_event e = { .type = OUT_END, .ts = st->last_ts };
 	size_t i;
-	int s;
+	int s, err = 0;
 
 	emit(st, NULL, &e);
 	for (i = 0; i < st->nr_slots; i++)
 		if (st->tids[i].tid)
-			end_syscall(st, &st->tids[i]);
+			end_syscall(st, &st->tids[i], st->last_ts);
 	for (s = 0; s < st->nr_sinks; s++)
-		st->sinks[s]->ops->finish(st->sinks[s]);
+		err = st->sinks[s]->ops->finish(st->sinks[s]) ?: err;
+	return err;
 }
 
 struct out_state *out_state_new(bool fd_paths, sysdecode_link_fn link, void *link_ctx)

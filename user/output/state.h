@@ -25,8 +25,9 @@ int out_state_add_sink(struct out_state *st, struct out_sink *sink);
 /* One raw record (struct rtrace_hdr first, losses as RTRACE_EV_LOST): 0, -EINVAL
  * for a malformed one, -ENOMEM. */
 int out_state_record(struct out_state *st, const void *data, size_t size);
-/* The trace ends: syscalls still under way end unfinished, then each sink finishes. */
-void out_state_finish(struct out_state *st);
+/* The trace ends: syscalls still under way end unfinished, then each sink finishes.
+ * 0, or a sink's error (said). */
+int out_state_finish(struct out_state *st);
 
 /* -y: the cwd of a traced process when tracing starts. */
 void out_state_set_cwd(struct out_state *st, int pid, const char *cwd);

@@ -14,15 +14,20 @@
 void sysdecode_captures(const void *blocks, size_t len, unsigned int n,
 			struct sysdecode_capture *cap, unsigned int max)
 {
-	const unsigned char *p = blocks, *end = p + len;
+	const unsigned char *base = blocks;
+	size_t off = 0;
 
-	while (n-- && p && p + sizeof(struct rtrace_capture) <= end) {
-		const struct rtrace_capture *c = (const void *)p;
-		const unsigned char *data = p + sizeof(*c);
+	/* Offsets, not pointers: a length from the record can point anywhere. */
+	while (base && n-- && len - off >= sizeof(struct rtrace_capture)) {
+		const struct rtrace_capture *c = (const void *)(base + off);
+		size_t data_len = c->len, step = sizeof(*c) + ((data_len + 7) & ~(size_t)7);
 
-		if (c->idx < max && data + c->len <= end)
-			cap[c->idx] = (struct sysdecode_capture){ data, c->len, c->flags, true };
-		p = data + ((c->len + 7) & ~7U);
+		if (c->idx < max && data_len <= len - off - sizeof(*c))
+			cap[c->idx] = (struct sysdecode_capture){ base + off + sizeof(*c), c->len,
+								  c->flags, true };
+		if (step > len - off)
+			break;
+		off += step;
 	}
 }
 

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The trace reader's fuzz target (tests/fuzz/fuzz_trace.c, libFuzzer + ASan/UBSan) runs once
+# over a seed corpus made here (real traces, and cut, damaged and lying versions of them) and
+# over what `make fuzz` found: no crash, no leak, no hang. The seeds stay for `make fuzz`.
+source "$(dirname "$0")/lib.sh"
+
+FUZZ=$ROOT/build/fuzz/fuzz_trace
+SEEDS=$ROOT/build/fuzz/seeds
+mkdir -p "$SEEDS"
+"$RTRACE" record --force -o "$SEEDS/fib.rtrace" -x fib -x main -- "$TARGETS/fib" 6 > /dev/null 2>&1
+"$RTRACE" record --force -o "$SEEDS/types.rtrace" --show=/dev/null -x '*' -- "$TARGETS/types" \
+	> /dev/null 2>&1
+"$RTRACE" record --force -o "$SEEDS/threads.rtrace" -y -f -x work -- "$TARGETS/threads" > /dev/null 2>&1
+"$RTRACE" record --force -o "$SEEDS/go.rtrace" -e trace=none -x 'main.*' -- "$TARGETS/gotarget" \
+	> /dev/null 2>&1
+ok "$(for f in fib types threads go; do test -s "$SEEDS/$f.rtrace" || exit 1; done; echo 0)" \
+   "seeds recorded: fib, types (with answers), threads with -y, Go"
+python3 - "$SEEDS" <<'PY'
+import os, random, sys
+d = sys.argv[1]
+random.seed(7)
+for name in ('fib', 'types', 'threads', 'go'):
+    data = open(os.path.join(d, name + '.rtrace'), 'rb').read()
+    open(os.path.join(d, name + '-cut.rtrace'), 'wb').write(data[:len(data) // 2])
+    for i in range(4):
+        m = bytearray(data)
+        for _ in range(1 + i * 3):
+            m[random.randrange(24, len(m))] = random.randrange(256)
+        open(os.path.join(d, '%s-flip%d.rtrace' % (name, i)), 'wb').write(m)
+    m = bytearray(data)
+    m[24 + 8:24 + 12] = (0xffffffff).to_bytes(4, 'little')   # the first block's raw_size lies
+    open(os.path.join(d, name + '-size.rtrace'), 'wb').write(m)
+PY
+is "$(ls "$SEEDS" | wc -l)" 28 "28 seeds: 4 traces and 24 made hostile"
+files=("$SEEDS"/*)
+[ -d "$ROOT/build/fuzz/corpus" ] && files+=("$ROOT"/build/fuzz/corpus/*)
+[ -d "$ROOT/tests/fuzz/corpus" ] && files+=("$ROOT"/tests/fuzz/corpus/*)
+timeout 300 "$FUZZ" -close_fd_mask=2 -timeout=20 "${files[@]}" > "$SCRATCH/fuzz.log" 2>&1
+status=$?
+is "$status" 0 "the fuzz target over ${#files[@]} files: no crash, leak or hang"
+[ "$status" -eq 0 ] || tail -20 "$SCRATCH/fuzz.log" | sed 's/^/# /'
+is "$(grep -c '^Executed ' "$SCRATCH/fuzz.log")" "${#files[@]}" "every file executed"
+done_testing
