@@ -152,6 +152,24 @@ static bool alive(pid_t pid)
 	return kill(pid, 0) == 0 || errno == EPERM;
 }
 
+/* /proc/PID/comm into @buf, without its newline. */
+static bool read_comm(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	FILE *f;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	ok = fgets(buf, len, f) != NULL;
+	fclose(f);
+	if (ok)
+		buf[strcspn(buf, "\n")] = '\0';
+	return ok && *buf;
+}
+
 /* Says why process pid could not be added to the traced set (err from tracer_add_tgid). */
 static void elog_add_tgid(pid_t pid, int err)
 {
@@ -387,9 +405,14 @@ int main(int argc, char **argv)
 			elog_add_tgid(child.pid, err);
 	} else {
 		for (i = 0; i < nr_tgids && !err; i++) {
-			char link[64], cwd[4096];
+			char link[64], cwd[4096], comm[64];
 			ssize_t n;
 
+			if (read_comm(tgids[i], comm, sizeof(comm))) {
+				output_set_name(tr.out, tgids[i], comm);
+				if (rec.w)
+					record_name(&rec, tgids[i], comm);
+			}
 			snprintf(link, sizeof(link), "/proc/%d/cwd", tgids[i]);
 			n = readlink(link, cwd, sizeof(cwd) - 1);
 			if (n > 0) {

@@ -77,6 +77,14 @@ void record_meta(struct recorder *r, int argc, char **argv, const struct output_
 	meta_num(r, "prefix_tids", oopts->prefix_tids);
 }
 
+void record_name(struct recorder *r, int pid, const char *name)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "comm.%d", pid);
+	trace_writer_meta(r->w, key, name);
+}
+
 void record_cwd(struct recorder *r, int pid, const char *cwd)
 {
 	char key[32];

@@ -30,6 +30,7 @@ int record_open(struct recorder *r, const struct env *env);
 /* The session: command line, host, kernel, and what replay decodes with. */
 void record_meta(struct recorder *r, int argc, char **argv, const struct output_opts *oopts);
 void record_cwd(struct recorder *r, int pid, const char *cwd);
+void record_name(struct recorder *r, int pid, const char *name);
 /* From now on the output's records and its view's answers go to the file too. */
 void record_attach(struct recorder *r, struct output *o, struct func_table *ft);
 /* About once a second on a terminal: events, bytes, lost. */

@@ -40,7 +40,7 @@ struct replay {
 	size_t nr_funcs;
 	struct rmodule *mods;
 	size_t nr_mods;
-	struct { int pid; char *cwd; } *cwds;
+	struct { int pid; char *cwd; bool name; } *cwds;	/* and comms */
 	size_t nr_cwds;
 	int err;
 	/* info */
@@ -87,13 +87,14 @@ static void on_meta(void *ctx, const char *key, const char *value)
 		r->oopts.no_args = v;
 	else if (!strcmp(key, "prefix_tids"))
 		r->oopts.prefix_tids = v;
-	else if (!strncmp(key, "cwd.", 4)) {
+	else if (!strncmp(key, "cwd.", 4) || !strncmp(key, "comm.", 5)) {
 		void *grown = realloc(r->cwds, (r->nr_cwds + 1) * sizeof(*r->cwds));
 
 		if (!grown)
 			return;
 		r->cwds = grown;
-		r->cwds[r->nr_cwds].pid = atoi(key + 4);
+		r->cwds[r->nr_cwds].name = key[1] == 'o';
+		r->cwds[r->nr_cwds].pid = atoi(strchr(key, '.') + 1);
 		r->cwds[r->nr_cwds++].cwd = strdup(value);
 	}
 }
@@ -185,9 +186,14 @@ static int start_output(struct replay *r)
 	r->o = output_new(r->out, &r->oopts, replay_func_info, r);
 	if (!r->o)
 		return -ENOMEM;
-	for (i = 0; i < r->nr_cwds; i++)
-		if (r->cwds[i].cwd)
+	for (i = 0; i < r->nr_cwds; i++) {
+		if (!r->cwds[i].cwd)
+			continue;
+		if (r->cwds[i].name)
+			output_set_name(r->o, r->cwds[i].pid, r->cwds[i].cwd);
+		else
 			output_set_cwd(r->o, r->cwds[i].pid, r->cwds[i].cwd);
+	}
 	return 0;
 }
 

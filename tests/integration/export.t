@@ -48,6 +48,24 @@ is "$(chromeq "$SCRATCH/thr.chrome" "sorted(__import__('collections').Counter(e[
    "[25, 25, 25, 25]" "chrome: each worker's 25 calls on its own track"
 is "$(chromeq "$SCRATCH/thr.chrome" "$nests")" True "chrome: threads' slices nest on their tracks"
 
+# An attached process is named by its comm (a launched one by its exec).
+"$TARGETS/multi" -w > /dev/null 2>&1 &
+target=$!
+wait_comm "$target" multi
+"$RTRACE" record -v -o "$SCRATCH/att.rtrace" -p "$target" -x tick 2> "$SCRATCH/att.err" &
+rt=$!
+wait_ready "$SCRATCH/att.err"
+sleep "$(awk "BEGIN { print 0.3 * $TIME_SCALE }")"
+kill -INT "$rt"
+wait "$rt"
+kill "$target"
+wait "$target" 2> /dev/null
+"$RTRACE" export --format chrome "$SCRATCH/att.rtrace" -o "$SCRATCH/att.chrome"
+is "$(chromeq "$SCRATCH/att.chrome" "[e['args']['name'] for e in ev if e['ph'] == 'M' and e['name'] == 'process_name']")" \
+   "['multi']" "chrome: an attached process named by its comm"
+is "$(chromeq "$SCRATCH/att.chrome" "sum(e['ph'] == 'X' and e['name'] == 'tick' for e in ev) > 0")" True \
+   "chrome: the attached process's calls"
+
 "$RTRACE" export --format folded "$F" > "$SCRATCH/fib.folded"
 is "$?" 0 "export folded: exit 0"
 is "$(grep -cvE '^[^ ]+ [0-9]+$' "$SCRATCH/fib.folded")" 0 "folded: every line 'frame;frame;... weight'"

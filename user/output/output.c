@@ -93,6 +93,11 @@ int output_finish(struct output *o)
 	return out_state_finish(o->state);
 }
 
+void output_set_name(struct output *o, int pid, const char *name)
+{
+	out_state_set_name(o->state, pid, name);
+}
+
 void output_set_cwd(struct output *o, int pid, const char *cwd)
 {
 	out_state_set_cwd(o->state, pid, cwd);

@@ -67,6 +67,9 @@ void output_set_recorder(struct output *o, output_record_fn fn, void *ctx);
 /* The view decoding asks: to record its answers. */
 struct procview *output_view(struct output *o);
 
+/* The name of a traced process when tracing starts (an attached one's comm): for the
+ * views that show processes. */
+void output_set_name(struct output *o, int pid, const char *name);
 /* -y: the cwd of a traced process when tracing starts. */
 void output_set_cwd(struct output *o, int pid, const char *cwd);
 

@@ -25,6 +25,7 @@ enum out_ev_type {
 	OUT_EXIT,	/* a process ended; its threads' syscalls were ended first */
 	OUT_LOST,	/* records the kernel could not deliver */
 	OUT_END,	/* the trace ends: what is still open comes next */
+	OUT_NAME,	/* a process's name as tracing began (an attached one's comm) */
 };
 
 enum out_ret_kind {
@@ -91,6 +92,9 @@ struct out_event {
 		struct {
 			__u64 count;
 		} lost;
+		struct {
+			const char *name;
+		} name;
 	};
 };
 

@@ -11,13 +11,9 @@
 #include "sink.h"
 #include "sysdecode/syscalls.h"
 #include "sysdecode/sysdecode.h"
+#include "procnames.h"
 #include "ustack.h"
 #include "util/json.h"
-
-struct proc_name {
-	__u32 tgid;
-	char *name;
-};
 
 struct chrome_sink {
 	struct out_sink b;
@@ -25,8 +21,7 @@ struct chrome_sink {
 	bool any;		/* an event written: the next needs a comma */
 	__u64 base;		/* the first record's time */
 	bool based;
-	struct proc_name *procs;
-	size_t nr_procs;
+	struct procnames names;
 	__u32 *tids;		/* threads seen, with their process */
 	__u32 *tid_tgids;
 	size_t nr_tids, cap_tids;
@@ -120,27 +115,6 @@ static void on_syscall(struct chrome_sink *s, const struct out_event *e)
 		fputs("\"ret\":null}}", s->b.out);
 }
 
-static void set_proc_name(struct chrome_sink *s, __u32 tgid, const char *filename)
-{
-	const char *base = strrchr(filename, '/');
-	struct proc_name *p;
-	size_t i;
-
-	base = base ? base + 1 : filename;
-	for (i = 0; i < s->nr_procs; i++)
-		if (s->procs[i].tgid == tgid)
-			break;
-	if (i == s->nr_procs) {
-		p = realloc(s->procs, (s->nr_procs + 1) * sizeof(*p));
-		if (!p)
-			return;
-		s->procs = p;
-		s->procs[s->nr_procs++] = (struct proc_name){ tgid, NULL };
-	}
-	free(s->procs[i].name);
-	s->procs[i].name = strdup(base);
-}
-
 /* At the end: what is still open ends there, marked so. */
 static void close_open(struct chrome_sink *s, __u64 end)
 {
@@ -175,6 +149,9 @@ static void chrome_event(struct out_sink *sink, const struct out_event *e)
 		s->base = e->type == OUT_SYSCALL && e->sys.entered ? e->sys.start_ts : e->ts;
 		s->based = true;
 	}
+	procnames_event(&s->names, e);
+	if (e->type == OUT_NAME)
+		return;
 	if (e->type != OUT_LOST && e->type != OUT_END)
 		seen(s, &e->who);
 	switch (e->type) {
@@ -212,7 +189,6 @@ static void chrome_event(struct out_sink *sink, const struct out_event *e)
 		fprintf(s->b.out, ",\"s\":\"t\",\"args\":{\"child_pid\":%u}}", e->fork.child_tgid);
 		break;
 	case OUT_EXEC:
-		set_proc_name(s, e->who.tgid, e->exec.filename);
 		begin(s, "i", "process", e->ts, e->who.tgid, e->who.tid);
 		name(s, "exec");
 		fputs(",\"s\":\"t\",\"args\":{\"filename\":", s->b.out);
@@ -234,6 +210,7 @@ static void chrome_event(struct out_sink *sink, const struct out_event *e)
 		close_open(s, e->ts);
 		break;
 	case OUT_SYS_ENTER:
+	case OUT_NAME:
 		break;
 	}
 }
@@ -243,14 +220,11 @@ static int chrome_finish(struct out_sink *sink)
 	struct chrome_sink *s = (struct chrome_sink *)sink;
 	FILE *out = s->b.out;
 	char buf[32];
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < s->nr_tids; i++) {
-		const char *pname = NULL;
+		const char *pname = procnames_get(&s->names, s->tid_tgids[i]);
 
-		for (j = 0; j < s->nr_procs; j++)
-			if (s->procs[j].tgid == s->tid_tgids[i])
-				pname = s->procs[j].name;
 		if (s->tids[i] == s->tid_tgids[i]) {
 			snprintf(buf, sizeof(buf), "pid %u", s->tid_tgids[i]);
 			fprintf(out, "%s{\"ph\":\"M\",\"pid\":%u,\"tid\":%u,\"name\":\"process_name\","
@@ -275,12 +249,9 @@ static int chrome_finish(struct out_sink *sink)
 static void chrome_free(struct out_sink *sink)
 {
 	struct chrome_sink *s = (struct chrome_sink *)sink;
-	size_t i;
 
 	ustacks_free(&s->stacks);
-	for (i = 0; i < s->nr_procs; i++)
-		free(s->procs[i].name);
-	free(s->procs);
+	procnames_free(&s->names);
 	free(s->tids);
 	free(s->tid_tgids);
 	if (s->scratch)

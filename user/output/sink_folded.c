@@ -8,6 +8,7 @@
 #include "output.h"
 #include "sink.h"
 #include "sysdecode/syscalls.h"
+#include "procnames.h"
 #include "ustack.h"
 #include "util/hmap.h"
 
@@ -22,8 +23,7 @@ struct folded_sink {
 	struct ustacks stacks;
 	struct hmap rows;	/* path hash → struct stack_row chain */
 	size_t nr_rows;
-	struct { __u32 tgid; char *name; } *procs;
-	size_t nr_procs;
+	struct procnames names;
 	char *path;		/* being built */
 	size_t path_len, path_cap;
 };
@@ -54,14 +54,10 @@ static void path_of(struct folded_sink *s, const struct out_unit *who, int depth
 {
 	struct ustack *u = ustack_of(&s->stacks, who, depth);
 	char buf[32];
-	const char *pname = NULL;
-	size_t i;
+	const char *pname = procnames_get(&s->names, who->tgid);
 	int d;
 
 	s->path_len = 0;
-	for (i = 0; i < s->nr_procs; i++)
-		if (s->procs[i].tgid == who->tgid)
-			pname = s->procs[i].name;
 	snprintf(buf, sizeof(buf), "pid_%u", who->tgid);
 	path_add(s, pname ?: buf);
 	for (d = 0; u && d < depth && d < u->depth; d++)
@@ -121,6 +117,7 @@ static void folded_event(struct out_sink *sink, const struct out_event *e)
 	__u64 dur;
 	size_t i;
 
+	procnames_event(&s->names, e);
 	switch (e->type) {
 	case OUT_SYSCALL:
 		if (!e->sys.entered || !e->sys.returned)
@@ -143,26 +140,6 @@ static void folded_event(struct out_sink *sink, const struct out_event *e)
 		if (fr)
 			close_frame(s, &e->who, e->depth, fr, dur);
 		break;
-	case OUT_EXEC: {
-		const char *base = strrchr(e->exec.filename, '/');
-
-		base = base ? base + 1 : e->exec.filename;
-		for (i = 0; i < s->nr_procs; i++)
-			if (s->procs[i].tgid == e->who.tgid)
-				break;
-		if (i == s->nr_procs) {
-			void *p = realloc(s->procs, (s->nr_procs + 1) * sizeof(*s->procs));
-
-			if (!p)
-				break;
-			s->procs = p;
-			s->procs[s->nr_procs].tgid = e->who.tgid;
-			s->procs[s->nr_procs++].name = NULL;
-		}
-		free(s->procs[i].name);
-		s->procs[i].name = strdup(base);
-		break;
-	}
 	case OUT_END:
 		/* What is still open took its time up to the end. */
 		for (i = 0; i < s->stacks.units.cap; i++) {
@@ -227,9 +204,7 @@ static void folded_free(struct out_sink *sink)
 	}
 	hmap_free(&s->rows);
 	ustacks_free(&s->stacks);
-	for (i = 0; i < s->nr_procs; i++)
-		free(s->procs[i].name);
-	free(s->procs);
+	procnames_free(&s->names);
 	free(s->path);
 	free(s);
 }

@@ -181,6 +181,7 @@ static void json_event(struct out_sink *sink, const struct out_event *e)
 		break;
 	case OUT_SYS_ENTER:
 	case OUT_END:
+	case OUT_NAME:
 		break;
 	}
 }

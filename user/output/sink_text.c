@@ -253,6 +253,7 @@ static void text_event(struct out_sink *sink, const struct out_event *e)
 			e->fork.child_tgid);
 		break;
 	case OUT_EXEC:
+	case OUT_NAME:
 		break;
 	case OUT_EXIT:
 		on_exit_event(s, e);

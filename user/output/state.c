@@ -585,6 +585,15 @@ int out_state_add_sink(struct out_state *st, struct out_sink *sink)
 	return 0;
 }
 
+void out_state_set_name(struct out_state *st, int pid, const char *name)
+{
+	struct out_event e = { .type = OUT_NAME, .ts = st->last_ts };
+
+	e.who = (struct out_unit){ pid, pid, 0 };
+	e.name.name = name;
+	emit(st, NULL, &e);
+}
+
 void out_state_set_cwd(struct out_state *st, int pid, const char *cwd)
 {
 	sysdecode_fds_set_cwd(st->fds, pid, cwd);

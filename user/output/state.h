@@ -29,6 +29,8 @@ int out_state_record(struct out_state *st, const void *data, size_t size);
  * 0, or a sink's error (said). */
 int out_state_finish(struct out_state *st);
 
+/* The name of a traced process when tracing starts (an attached one's comm). */
+void out_state_set_name(struct out_state *st, int pid, const char *name);
 /* -y: the cwd of a traced process when tracing starts. */
 void out_state_set_cwd(struct out_state *st, int pid, const char *cwd);
 void out_state_stats(const struct out_state *st, struct output_stats *stats);
