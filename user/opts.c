@@ -24,6 +24,8 @@ enum {
 	OPT_SORT,
 	OPT_HIST,
 	OPT_FORMAT,
+	OPT_MAX_DEPTH,
+	OPT_TID,
 };
 
 static const char usage_text[] =
@@ -56,6 +58,8 @@ static const char usage_text[] =
 "  -c              count calls, errors and time per syscall and function; print\n"
 "                  a summary table at exit\n"
 "      --json      one JSON object per line\n"
+"      --max-depth N   show calls nested at most N deep (and the syscalls in them)\n"
+"      --tid TID   show that thread's calls and syscalls only\n"
 "      --buffer-size SIZE  ring buffer size (K/M/G suffixes; default 8M)\n"
 "      --list      list the functions -x matches (default: all of the\n"
 "                  executable's) and where each probe would go; attach nothing\n"
@@ -90,6 +94,8 @@ static const struct option long_opts[] = {
 	{ "sort", required_argument, NULL, OPT_SORT },
 	{ "hist", required_argument, NULL, OPT_HIST },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
+	{ "tid", required_argument, NULL, OPT_TID },
 	{ "output", required_argument, NULL, 'o' },
 	{ "follow-forks", no_argument, NULL, 'f' },
 	{ "summary-only", no_argument, NULL, 'c' },
@@ -303,6 +309,24 @@ int opts_parse(struct env *env, int argc, char **argv)
 		case OPT_HIST:
 			env->hist = optarg;
 			break;
+		case OPT_MAX_DEPTH:
+		case OPT_TID: {
+			char *end;
+			long n;
+
+			errno = 0;
+			n = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || n <= 0 || n > INT_MAX) {
+				elog("invalid %s: '%s' (a positive number)",
+				     opt == OPT_TID ? "--tid" : "--max-depth", optarg);
+				return -EINVAL;
+			}
+			if (opt == OPT_TID)
+				env->only_tid = n;
+			else
+				env->max_depth = n;
+			break;
+		}
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "svg")) {
 				elog("export --format svg: not yet (chrome or folded; folded goes to "

@@ -28,6 +28,8 @@ struct env {
 	const char *sort;		/* report --sort */
 	const char *hist;		/* report --hist NAME */
 	const char *format;		/* export --format */
+	int max_depth;			/* --max-depth N; 0: all */
+	pid_t only_tid;			/* --tid TID; 0: all */
 	pid_t *pids;
 	int nr_pids;
 	bool follow;			/* -f */

@@ -45,6 +45,7 @@ struct output *output_new(FILE *out, const struct output_opts *opts, func_info_f
 	o->fmt = callfmt_new(opts, funcs, funcs_ctx, o->view);
 	if (!o->view || !o->state || !o->fmt)
 		goto err;
+	out_state_set_filter(o->state, opts->max_depth, opts->only_tid);
 	if (opts->no_sink)
 		return o;
 	o->opts = *opts;

@@ -32,6 +32,8 @@ struct output_opts {
 	const char *report_sort;	/* total (default), self, calls, avg, max, name */
 	const char *report_hist;	/* --hist NAME: its histogram instead */
 	const char *export_format;	/* rtrace export: chrome, folded */
+	int max_depth;		/* --max-depth N: calls at depth 0..N-1 only; 0: all */
+	__u32 only_tid;		/* --tid TID: that thread's events only; 0: all */
 };
 
 struct output;

@@ -45,6 +45,8 @@ struct out_state {
 	__u32 first_tid;
 	bool multi;			/* more than one thread seen */
 	__u64 last_ts;			/* the latest record's time: the end of the trace */
+	int max_depth;			/* filters (output_opts): 0 for none */
+	__u32 only_tid;
 	struct output_stats stats;
 	struct sysdecode_fds *fds;	/* -y */
 	const struct sysdecode_call *learn_call;	/* the call OUT_SYSCALL may learn from */
@@ -154,6 +156,24 @@ static void learn_fds(void *ctx)
 	st->learn_call = NULL;
 }
 
+/* Whether the filters hide @e: another thread's (process events and losses always
+ * show), or a call deeper than --max-depth (its return too, and syscalls inside it). */
+static bool filtered(const struct out_state *st, const struct out_event *e)
+{
+	switch (e->type) {
+	case OUT_SYS_ENTER:
+	case OUT_SYSCALL:
+		return (st->only_tid && e->who.tid != st->only_tid) ||
+		       (st->max_depth && e->indent > st->max_depth);
+	case OUT_CALL:
+	case OUT_RETURN:
+		return (st->only_tid && e->who.tid != st->only_tid) ||
+		       (st->max_depth && e->depth >= st->max_depth);
+	default:
+		return false;
+	}
+}
+
 /* An event of unit @t (NULL: of no thread) to every sink. */
 static void emit(struct out_state *st, const struct tid_state *t, struct out_event *e)
 {
@@ -163,6 +183,12 @@ static void emit(struct out_state *st, const struct tid_state *t, struct out_eve
 		e->who = (struct out_unit){ t->tgid, t->tid, t->g };
 		e->depth = t->depth;
 		e->indent = indent_of(t);
+	}
+	if (filtered(st, e)) {
+		/* Still learnt from: -y paths must not depend on what is shown. */
+		if (e->type == OUT_SYSCALL && e->sys.entered && e->sys.returned)
+			sysdecode_fds_note(st->fds, e->sys.call);
+		return;
 	}
 	e->multi = st->multi;
 	if (e->type == OUT_SYSCALL || e->type == OUT_SYS_ENTER)
@@ -575,6 +601,12 @@ struct out_state *out_state_new(bool fd_paths, sysdecode_link_fn link, void *lin
 		sysdecode_fds_set_link(st->fds, link, link_ctx);
 	}
 	return st;
+}
+
+void out_state_set_filter(struct out_state *st, int max_depth, __u32 only_tid)
+{
+	st->max_depth = max_depth;
+	st->only_tid = only_tid;
 }
 
 int out_state_add_sink(struct out_state *st, struct out_sink *sink)

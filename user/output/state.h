@@ -19,6 +19,9 @@ struct out_sink;
 /* fd_paths: keep -y's fd tables, @link giving the paths not learnt from the calls. */
 struct out_state *out_state_new(bool fd_paths, sysdecode_link_fn link, void *link_ctx);
 void out_state_free(struct out_state *st);
+/* Hides calls at depth >= @max_depth (and the syscalls inside them), and other threads'
+ * calls and syscalls than @only_tid's; 0: no such filter. */
+void out_state_set_filter(struct out_state *st, int max_depth, __u32 only_tid);
 /* Events go to each sink added, in order. */
 int out_state_add_sink(struct out_state *st, struct out_sink *sink);
 

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# --max-depth and --tid, live and on a trace file: exactly the expected subset of the
+# unfiltered stream, computed from it here.
+source "$(dirname "$0")/lib.sh"
+
+F=$SCRATCH/fib.rtrace
+"$RTRACE" record -o "$F" --show="$SCRATCH/fib.live" --json -x fib -x main -- "$TARGETS/fib" 10 \
+	> /dev/null 2>&1
+"$RTRACE" replay --json "$F" > "$SCRATCH/fib.all"
+ok "$(cmp -s "$SCRATCH/fib.all" "$SCRATCH/fib.live"; echo $?)" "the unfiltered replay is the live output"
+# subset FILE EXPR: the lines of $SCRATCH/fib.all whose record satisfies EXPR (e), as text.
+subset() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if eval(sys.argv[2]):
+        sys.stdout.write(l)
+PY
+}
+for n in 1 2 4; do
+	"$RTRACE" replay --json --max-depth "$n" "$F" > "$SCRATCH/d$n"
+	subset "$SCRATCH/fib.all" "e['type'] not in ('call', 'return') or e['depth'] < $n" > "$SCRATCH/d$n.want"
+	ok "$(cmp -s "$SCRATCH/d$n" "$SCRATCH/d$n.want"; echo $?)" \
+	   "replay --max-depth $n: exactly the calls at depth 0..$((n - 1)) ($(grep -c '"type":"call"' "$SCRATCH/d$n") calls), every syscall and process event"
+done
+is "$(grep -c '"name":"fib"' "$SCRATCH/d1")" 0 "--max-depth 1: main only, no fib"
+"$RTRACE" report --max-depth 2 "$F" > "$SCRATCH/rep2"
+like "$(grep ' fib$' "$SCRATCH/rep2")" ' +1 +0 ' "report --max-depth 2: the one fib call at depth 1"
+
+# Live: the same subset as the replay's.
+"$RTRACE" --json --max-depth 3 -x fib -x main -o "$SCRATCH/live3" -- "$TARGETS/fib" 10 > /dev/null
+is "$(grep -c '"type":"call"' "$SCRATCH/live3")" "$(grep '"type":"call"' "$SCRATCH/fib.all" | grep -c '"depth":[012][,}]')" \
+   "live --max-depth 3: as many calls as the unfiltered trace has at depth 0..2"
+is "$(python3 -c 'import json, sys; print(max(json.loads(l)["depth"] for l in open(sys.argv[1]) if "\"call\"" in l))' "$SCRATCH/live3")" 2 \
+   "live --max-depth 3: none deeper"
+
+# --tid: one worker's calls and syscalls; process events stay.
+T=$SCRATCH/thr.rtrace
+"$RTRACE" record -o "$T" -x work -- "$TARGETS/threads" > /dev/null 2>&1
+"$RTRACE" replay --json "$T" > "$SCRATCH/thr.all"
+tid=$(python3 -c 'import json, sys; print(sorted({json.loads(l)["tid"] for l in open(sys.argv[1]) if "\"name\":\"work\"" in l})[1])' "$SCRATCH/thr.all")
+"$RTRACE" replay --json --tid "$tid" "$T" > "$SCRATCH/thr.one"
+subset "$SCRATCH/thr.all" "e['type'] not in ('call', 'return', 'syscall') or e['tid'] == $tid" > "$SCRATCH/thr.want"
+ok "$(cmp -s "$SCRATCH/thr.one" "$SCRATCH/thr.want"; echo $?)" "replay --tid: exactly that thread's calls and syscalls, and the process events"
+is "$(grep -c '"type":"call"' "$SCRATCH/thr.one")" 25 "--tid: the worker's 25 calls"
+
+"$RTRACE" replay --max-depth 0 "$F" 2> "$SCRATCH/bad.err"
+is "$?:$(cat "$SCRATCH/bad.err")" "1:rtrace: invalid --max-depth: '0' (a positive number)" "--max-depth 0: said, exit 1"
+done_testing
