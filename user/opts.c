@@ -26,6 +26,8 @@ enum {
 	OPT_FORMAT,
 	OPT_MAX_DEPTH,
 	OPT_TID,
+	OPT_SINCE,
+	OPT_UNTIL,
 };
 
 static const char usage_text[] =
@@ -60,6 +62,8 @@ static const char usage_text[] =
 "      --json      one JSON object per line\n"
 "      --max-depth N   show calls nested at most N deep (and the syscalls in them)\n"
 "      --tid TID   show that thread's calls and syscalls only\n"
+"      --since T, --until T  on a trace file: what began between T and T from its\n"
+"                  first record (1.5s, 200ms, 50us)\n"
 "      --buffer-size SIZE  ring buffer size (K/M/G suffixes; default 8M)\n"
 "      --list      list the functions -x matches (default: all of the\n"
 "                  executable's) and where each probe would go; attach nothing\n"
@@ -96,6 +100,8 @@ static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
 	{ "tid", required_argument, NULL, OPT_TID },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "output", required_argument, NULL, 'o' },
 	{ "follow-forks", no_argument, NULL, 'f' },
 	{ "summary-only", no_argument, NULL, 'c' },
@@ -125,6 +131,29 @@ int parse_size(const char *s, unsigned long *out)
 		return -EINVAL;
 	*out = v * mult;
 	return 0;
+}
+
+/* "1.5s", "200ms", "50us", "1000ns" (or a bare number of seconds) into ns. */
+static int parse_duration(const char *s, unsigned long long *ns)
+{
+	static const struct { const char *unit; double mult; } units[] = {
+		{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 }, { "", 1e9 },
+	};
+	char *end;
+	double v;
+	size_t i;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0 || v > 1e9)
+		return -EINVAL;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (!strcmp(end, units[i].unit)) {
+			*ns = (unsigned long long)(v * units[i].mult + 0.5);
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 /* Adds each PID of a comma list. Returns 0 or -EINVAL. */
@@ -327,6 +356,15 @@ int opts_parse(struct env *env, int argc, char **argv)
 				env->max_depth = n;
 			break;
 		}
+		case OPT_SINCE:
+		case OPT_UNTIL:
+			if (parse_duration(optarg, opt == OPT_SINCE ? &env->since_ns :
+								      &env->until_ns)) {
+				elog("invalid %s: '%s' (a time from the trace's start: 1.5s, 200ms, "
+				     "50us, 1000ns)", opt == OPT_SINCE ? "--since" : "--until", optarg);
+				return -EINVAL;
+			}
+			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "svg")) {
 				elog("export --format svg: not yet (chrome or folded; folded goes to "
@@ -426,6 +464,12 @@ int opts_parse(struct env *env, int argc, char **argv)
 	}
 	if (env->mode == MODE_EXPORT && !env->format) {
 		elog("export: which format? --format chrome or --format folded");
+		return -EINVAL;
+	}
+	if ((env->since_ns || env->until_ns) &&
+	    (env->mode == MODE_LIVE || env->mode == MODE_RECORD)) {
+		elog("%s is for a trace file (replay, report, export)",
+		     env->since_ns ? "--since" : "--until");
 		return -EINVAL;
 	}
 	if (env->mode != MODE_LIVE && env->mode != MODE_RECORD)

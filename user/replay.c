@@ -270,6 +270,7 @@ int replay_stream(const struct env *env, FILE *f, const char *name, FILE *out)
 		.report = env->mode == MODE_REPORT, .report_sort = env->sort,
 		.report_hist = env->hist, .export_format = env->format,
 		.max_depth = env->max_depth, .only_tid = env->only_tid,
+		.since_ns = env->since_ns, .until_ns = env->until_ns,
 	};
 	r.view = procview_replay();
 	if (!r.view)

@@ -46,6 +46,28 @@ subset "$SCRATCH/thr.all" "e['type'] not in ('call', 'return', 'syscall') or e['
 ok "$(cmp -s "$SCRATCH/thr.one" "$SCRATCH/thr.want"; echo $?)" "replay --tid: exactly that thread's calls and syscalls, and the process events"
 is "$(grep -c '"type":"call"' "$SCRATCH/thr.one")" 25 "--tid: the worker's 25 calls"
 
+# --since/--until: what began in the window, from the first record (a call with its
+# return, a syscall by its start).
+python3 - "$SCRATCH/fib.all" > "$SCRATCH/window" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+begin = lambda e: e.get('start_ns') or (e['ts_ns'] - e['dur_ns'] if e['type'] == 'return' else e['ts_ns'])
+first = min(begin(e) for e in ev)
+span = max(e['ts_ns'] for e in ev) - first
+print(span // 4, span * 3 // 4, first)
+PY
+read -r since until first < "$SCRATCH/window"
+"$RTRACE" replay --json --since "${since}ns" --until "${until}ns" "$F" > "$SCRATCH/win"
+subset "$SCRATCH/fib.all" "$since <= (e.get('start_ns') or (e['ts_ns'] - e['dur_ns'] if e['type'] == 'return' else e['ts_ns'])) - $first <= $until" \
+	> "$SCRATCH/win.want"
+ok "$(cmp -s "$SCRATCH/win" "$SCRATCH/win.want"; echo $?)" \
+   "replay --since/--until: exactly what began in the window ($(wc -l < "$SCRATCH/win") of $(wc -l < "$SCRATCH/fib.all") records)"
+ok "$([ -s "$SCRATCH/win" ] && [ "$(wc -l < "$SCRATCH/win")" -lt "$(wc -l < "$SCRATCH/fib.all")" ]; echo $?)" \
+   "the window holds some records, not all"
+"$RTRACE" --since 1s -- /bin/true 2> "$SCRATCH/since.err"
+is "$?:$(cat "$SCRATCH/since.err")" "1:rtrace: --since is for a trace file (replay, report, export)" \
+   "--since live: said, exit 1"
+
 "$RTRACE" replay --max-depth 0 "$F" 2> "$SCRATCH/bad.err"
 is "$?:$(cat "$SCRATCH/bad.err")" "1:rtrace: invalid --max-depth: '0' (a positive number)" "--max-depth 0: said, exit 1"
 done_testing

@@ -45,7 +45,8 @@ struct output *output_new(FILE *out, const struct output_opts *opts, func_info_f
 	o->fmt = callfmt_new(opts, funcs, funcs_ctx, o->view);
 	if (!o->view || !o->state || !o->fmt)
 		goto err;
-	out_state_set_filter(o->state, opts->max_depth, opts->only_tid);
+	out_state_set_filter(o->state, opts->max_depth, opts->only_tid, opts->since_ns,
+			     opts->until_ns);
 	if (opts->no_sink)
 		return o;
 	o->opts = *opts;

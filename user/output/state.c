@@ -47,6 +47,8 @@ struct out_state {
 	__u64 last_ts;			/* the latest record's time: the end of the trace */
 	int max_depth;			/* filters (output_opts): 0 for none */
 	__u32 only_tid;
+	__u64 since_ns, until_ns;	/* the window, from first_ts */
+	__u64 first_ts;			/* the first record's time */
 	struct output_stats stats;
 	struct sysdecode_fds *fds;	/* -y */
 	const struct sysdecode_call *learn_call;	/* the call OUT_SYSCALL may learn from */
@@ -160,6 +162,18 @@ static void learn_fds(void *ctx)
  * show), or a call deeper than --max-depth (its return too, and syscalls inside it). */
 static bool filtered(const struct out_state *st, const struct out_event *e)
 {
+	__u64 at = e->ts;
+
+	/* --since/--until: what began in the window, a syscall or a call with its return
+	 * by its start */
+	if (e->type == OUT_SYSCALL && e->sys.entered)
+		at = e->sys.start_ts;
+	else if (e->type == OUT_RETURN && e->ret.kind != OUT_RET_NO_ENTRY)
+		at = e->ret.entry_ts;
+	if (e->type != OUT_END && e->type != OUT_NAME &&
+	    ((st->since_ns && at < st->first_ts + st->since_ns) ||
+	     (st->until_ns && at > st->first_ts + st->until_ns)))
+		return true;
 	switch (e->type) {
 	case OUT_SYS_ENTER:
 	case OUT_SYSCALL:
@@ -486,6 +500,8 @@ int out_state_record(struct out_state *st, const void *data, size_t size)
 	}
 	go = h->type == RTRACE_EV_GO_ENTRY || h->type == RTRACE_EV_GO_RETURN;
 	e.ts = h->ts_ns;
+	if (!st->first_ts)
+		st->first_ts = h->ts_ns;
 	if (h->ts_ns > st->last_ts)
 		st->last_ts = h->ts_ns;
 	st->stats.records++;
@@ -603,10 +619,13 @@ struct out_state *out_state_new(bool fd_paths, sysdecode_link_fn link, void *lin
 	return st;
 }
 
-void out_state_set_filter(struct out_state *st, int max_depth, __u32 only_tid)
+void out_state_set_filter(struct out_state *st, int max_depth, __u32 only_tid, __u64 since_ns,
+			  __u64 until_ns)
 {
 	st->max_depth = max_depth;
 	st->only_tid = only_tid;
+	st->since_ns = since_ns;
+	st->until_ns = until_ns;
 }
 
 int out_state_add_sink(struct out_state *st, struct out_sink *sink)

@@ -19,9 +19,11 @@ struct out_sink;
 /* fd_paths: keep -y's fd tables, @link giving the paths not learnt from the calls. */
 struct out_state *out_state_new(bool fd_paths, sysdecode_link_fn link, void *link_ctx);
 void out_state_free(struct out_state *st);
-/* Hides calls at depth >= @max_depth (and the syscalls inside them), and other threads'
- * calls and syscalls than @only_tid's; 0: no such filter. */
-void out_state_set_filter(struct out_state *st, int max_depth, __u32 only_tid);
+/* Hides calls at depth >= @max_depth (and the syscalls inside them), other threads'
+ * calls and syscalls than @only_tid's, and what began before @since_ns or after
+ * @until_ns from the first record; 0: no such filter. */
+void out_state_set_filter(struct out_state *st, int max_depth, __u32 only_tid, __u64 since_ns,
+			  __u64 until_ns);
 /* Events go to each sink added, in order. */
 int out_state_add_sink(struct out_state *st, struct out_sink *sink);
 
