@@ -233,12 +233,14 @@ static int check_file_mode(struct env *env, int argc, char **argv)
 {
 	const char *sub = env->mode == MODE_REPLAY ? "replay" : env->mode == MODE_REPORT ? "report" :
 			  env->mode == MODE_EXPORT ? "export" : "info";
-	const char *bad = env->nr_pids ? "-p" : env->follow ? "-f" : env->nr_func_specs ? "-x" :
-			  env->list ? "--list" : env->force ? "--force" : env->show ? "--show" :
-			  NULL;
+	const char *bad = env->nr_pids ? "-p" : env->follow ? "-f" : env->list ? "--list" :
+			  env->force ? "--force" : env->show ? "--show" : NULL;
 	unsigned int i;
 
-	for (i = 0; !bad && i < RTRACE_MAX_SYSCALLS / 64; i++)
+	/* -x and -e narrow what a replay, report or export shows; info shows it all */
+	if (!bad && env->mode == MODE_INFO && env->nr_func_specs)
+		bad = "-x";
+	for (i = 0; !bad && env->mode == MODE_INFO && i < RTRACE_MAX_SYSCALLS / 64; i++)
 		if (env->syscall_mask[i] != ~0ULL)
 			bad = "-e";
 	if (bad) {

@@ -271,7 +271,13 @@ int replay_stream(const struct env *env, FILE *f, const char *name, FILE *out)
 		.report_hist = env->hist, .export_format = env->format,
 		.max_depth = env->max_depth, .only_tid = env->only_tid,
 		.since_ns = env->since_ns, .until_ns = env->until_ns,
+		.func_specs = env->func_specs, .nr_func_specs = env->nr_func_specs,
 	};
+	size_t i;
+
+	for (i = 0; i < RTRACE_MAX_SYSCALLS / 64; i++)
+		if (env->syscall_mask[i] != ~0ULL)
+			r.oopts.syscall_mask = env->syscall_mask;	/* -e narrows the replay */
 	r.view = procview_replay();
 	if (!r.view)
 		goto cleanup;

@@ -68,6 +68,20 @@ ok "$([ -s "$SCRATCH/win" ] && [ "$(wc -l < "$SCRATCH/win")" -lt "$(wc -l < "$SC
 is "$?:$(cat "$SCRATCH/since.err")" "1:rtrace: --since is for a trace file (replay, report, export)" \
    "--since live: said, exit 1"
 
+# -e and -x narrow a replay to some syscalls and functions.
+"$RTRACE" replay --json -e trace=write,mmap "$F" > "$SCRATCH/e"
+subset "$SCRATCH/fib.all" "e['type'] != 'syscall' or e['name'] in ('write', 'mmap')" > "$SCRATCH/e.want"
+ok "$(cmp -s "$SCRATCH/e" "$SCRATCH/e.want"; echo $?)" "replay -e trace=write,mmap: exactly those syscalls, and every call"
+"$RTRACE" replay --json -e trace=none -x main "$F" > "$SCRATCH/x"
+subset "$SCRATCH/fib.all" "e['type'] in ('call', 'return') and e['name'] == 'main' or e['type'] not in ('call', 'return', 'syscall')" \
+	> "$SCRATCH/x.want"
+ok "$(cmp -s "$SCRATCH/x" "$SCRATCH/x.want"; echo $?)" "replay -e trace=none -x main: main's call and return, the process events"
+"$RTRACE" replay --json -e trace=none -x 'fib:fi*' "$F" > "$SCRATCH/xm"
+is "$(grep -c '"type":"call","ts_ns":[0-9]*,"pid":[0-9]*,"tid":[0-9]*,"name":"fib"' "$SCRATCH/xm"):$(grep -c '"name":"main"' "$SCRATCH/xm")" \
+   "177:0" "replay -x 'fib:fi*': a module by its file name, fib's 177 calls, not main"
+"$RTRACE" report -x main "$F" > "$SCRATCH/xr"
+is "$(awk 'NR > 2 && $NF != "(syscall)" { print $NF }' "$SCRATCH/xr")" main "report -x main: main's row alone among functions"
+
 "$RTRACE" replay --max-depth 0 "$F" 2> "$SCRATCH/bad.err"
 is "$?:$(cat "$SCRATCH/bad.err")" "1:rtrace: invalid --max-depth: '0' (a positive number)" "--max-depth 0: said, exit 1"
 done_testing

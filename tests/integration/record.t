@@ -129,8 +129,10 @@ ok "$(tail -n 1 "$SCRATCH/damaged.json" | cmp -s - "$SCRATCH/big.tail"; echo $?)
    "a damaged block: replayed to the end"
 
 # Options that cannot apply to a file.
-"$RTRACE" replay -x fib "$SCRATCH/fib.rtrace" 2> "$SCRATCH/x.err"
-is "$?:$(cat "$SCRATCH/x.err")" "1:rtrace: replay: -x does not apply to a trace file" "replay -x: said, exit 1"
+"$RTRACE" replay -p 1 "$SCRATCH/fib.rtrace" 2> "$SCRATCH/x.err"
+is "$?:$(cat "$SCRATCH/x.err")" "1:rtrace: replay: -p does not apply to a trace file" "replay -p: said, exit 1"
+"$RTRACE" info -x fib "$SCRATCH/fib.rtrace" 2> "$SCRATCH/ix.err"
+is "$?:$(cat "$SCRATCH/ix.err")" "1:rtrace: info: -x does not apply to a trace file" "info -x: said, exit 1"
 "$RTRACE" --show -- /bin/true 2> "$SCRATCH/show.err"
 is "$?:$(cat "$SCRATCH/show.err")" "1:rtrace: --show is for rtrace record" "--show without record: said, exit 1"
 done_testing

@@ -2,9 +2,11 @@
 /* The pipeline behind output_*(): records → state (state.c) → one sink, the
  * text, JSON or -c one that the options ask for. */
 #include <stdlib.h>
+#include <fnmatch.h>
 #include <string.h>
 #include "callfmt.h"
 #include "output.h"
+#include "rtrace.h"
 #include "sink.h"
 #include "state.h"
 #include "proc/procview.h"
@@ -12,6 +14,12 @@
 
 struct output {
 	struct out_state *state;
+	func_info_fn funcs;
+	void *funcs_ctx;
+	char *const *specs;		/* -x on a trace file */
+	int nr_specs;
+	signed char *shown;		/* by function id: 1 shown, -1 not, 0 not asked yet */
+	size_t nr_shown;
 	struct out_sink *sink;
 	struct callfmt *fmt;
 	struct procview *view, *own_view;
@@ -21,6 +29,52 @@ struct output {
 	struct output_opts opts;
 	struct sysdecode_opts decode;
 };
+
+/* Whether [MODULE:]GLOB names the function: MODULE a path or the start of its file name
+ * (libc for libc.so.6), as -x takes it. */
+static bool spec_matches(const char *spec, const struct output_func *f)
+{
+	const char *colon = strchr(spec, ':'), *base;
+	size_t n;
+
+	if (!colon)
+		return !fnmatch(spec, f->name, 0);
+	n = colon - spec;
+	base = strrchr(f->module, '/');
+	base = base ? base + 1 : f->module;
+	if (strncmp(spec, f->module, n) && strncmp(spec, base, n))
+		return false;
+	return !fnmatch(colon + 1, f->name, 0);
+}
+
+/* -x on a trace file: a call is shown if a spec names its function. */
+static bool show_call(void *ctx, __u64 cookie)
+{
+	struct output *o = ctx;
+	__u64 id = cookie & RTRACE_COOKIE_ID_MASK;
+	struct output_func f = {};
+	int i;
+
+	if (id < o->nr_shown && o->shown[id])
+		return o->shown[id] > 0;
+	if (id >= o->nr_shown && id < (1u << 24)) {
+		signed char *grown = realloc(o->shown, id + 64);
+
+		if (grown) {
+			memset(grown + o->nr_shown, 0, id + 64 - o->nr_shown);
+			o->shown = grown;
+			o->nr_shown = id + 64;
+		}
+	}
+	if (!o->funcs || !o->funcs(o->funcs_ctx, id, &f))
+		return false;
+	for (i = 0; i < o->nr_specs; i++)
+		if (spec_matches(o->specs[i], &f))
+			break;
+	if (id < o->nr_shown)
+		o->shown[id] = i < o->nr_specs ? 1 : -1;
+	return i < o->nr_specs;
+}
 
 /* -y's paths not learnt from the calls: the process's, live or as recorded. */
 static bool view_link(void *ctx, int pid, long long fd, char *buf, size_t len)
@@ -47,6 +101,11 @@ struct output *output_new(FILE *out, const struct output_opts *opts, func_info_f
 		goto err;
 	out_state_set_filter(o->state, opts->max_depth, opts->only_tid, opts->since_ns,
 			     opts->until_ns);
+	o->funcs = funcs;
+	o->funcs_ctx = funcs_ctx;
+	o->specs = opts->func_specs;
+	o->nr_specs = opts->nr_func_specs;
+	out_state_set_narrowing(o->state, opts->syscall_mask, o->nr_specs ? show_call : NULL, o);
 	if (opts->no_sink)
 		return o;
 	o->opts = *opts;
@@ -119,5 +178,6 @@ void output_free(struct output *o)
 		o->sink->ops->free(o->sink);
 	callfmt_free(o->fmt);
 	procview_free(o->own_view);
+	free(o->shown);
 	free(o);
 }

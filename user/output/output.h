@@ -35,6 +35,11 @@ struct output_opts {
 	int max_depth;		/* --max-depth N: calls at depth 0..N-1 only; 0: all */
 	__u32 only_tid;		/* --tid TID: that thread's events only; 0: all */
 	__u64 since_ns, until_ns;	/* --since/--until: from the first record; 0: open */
+	/* On a trace file: -e trace=SET (NULL: every syscall) and -x [MODULE:]GLOB narrowing
+	 * what is shown. */
+	const unsigned long long *syscall_mask;
+	char *const *func_specs;
+	int nr_func_specs;
 };
 
 struct output;

@@ -49,6 +49,9 @@ struct out_state {
 	__u32 only_tid;
 	__u64 since_ns, until_ns;	/* the window, from first_ts */
 	__u64 first_ts;			/* the first record's time */
+	const unsigned long long *syscall_mask;	/* -e on a trace file, or NULL */
+	bool (*show_call)(void *ctx, __u64 cookie);	/* -x on a trace file, or NULL */
+	void *show_ctx;
 	struct output_stats stats;
 	struct sysdecode_fds *fds;	/* -y */
 	const struct sysdecode_call *learn_call;	/* the call OUT_SYSCALL may learn from */
@@ -177,10 +180,20 @@ static bool filtered(const struct out_state *st, const struct out_event *e)
 	switch (e->type) {
 	case OUT_SYS_ENTER:
 	case OUT_SYSCALL:
+		if (st->syscall_mask) {
+			unsigned long nr = e->sys.call->nr;
+
+			if (nr >= RTRACE_MAX_SYSCALLS ||
+			    !(st->syscall_mask[nr / 64] & (1ULL << (nr % 64))))
+				return true;
+		}
 		return (st->only_tid && e->who.tid != st->only_tid) ||
 		       (st->max_depth && e->indent > st->max_depth);
 	case OUT_CALL:
 	case OUT_RETURN:
+		if (st->show_call &&
+		    !st->show_call(st->show_ctx, e->type == OUT_CALL ? e->call.cookie : e->ret.cookie))
+			return true;
 		return (st->only_tid && e->who.tid != st->only_tid) ||
 		       (st->max_depth && e->depth >= st->max_depth);
 	default:
@@ -626,6 +639,14 @@ void out_state_set_filter(struct out_state *st, int max_depth, __u32 only_tid, _
 	st->only_tid = only_tid;
 	st->since_ns = since_ns;
 	st->until_ns = until_ns;
+}
+
+void out_state_set_narrowing(struct out_state *st, const unsigned long long *syscall_mask,
+			     bool (*show_call)(void *ctx, __u64 cookie), void *ctx)
+{
+	st->syscall_mask = syscall_mask;
+	st->show_call = show_call;
+	st->show_ctx = ctx;
 }
 
 int out_state_add_sink(struct out_state *st, struct out_sink *sink)

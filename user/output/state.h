@@ -24,6 +24,10 @@ void out_state_free(struct out_state *st);
  * @until_ns from the first record; 0: no such filter. */
 void out_state_set_filter(struct out_state *st, int max_depth, __u32 only_tid, __u64 since_ns,
 			  __u64 until_ns);
+/* On a trace file: only the syscalls in @syscall_mask (NULL: all), the calls
+ * @show_call says yes to (NULL: all). */
+void out_state_set_narrowing(struct out_state *st, const unsigned long long *syscall_mask,
+			     bool (*show_call)(void *ctx, __u64 cookie), void *ctx);
 /* Events go to each sink added, in order. */
 int out_state_add_sink(struct out_state *st, struct out_sink *sink);
 
