@@ -381,6 +381,7 @@ int main(int argc, char **argv)
 	oopts.prefix_tids = env.follow || nr_tgids > 1;
 	oopts.max_depth = env.max_depth;
 	oopts.only_tid = env.only_tid;
+	oopts.sample = env.sample;
 	oopts.wall_offset_ns = wall_offset_ns();
 	oopts.no_sink = !out;
 	tr.out = output_new(out, &oopts, funcs_info, &funcs);

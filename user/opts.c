@@ -26,6 +26,7 @@ enum {
 	OPT_FORMAT,
 	OPT_MAX_DEPTH,
 	OPT_TID,
+	OPT_SAMPLE,
 	OPT_SINCE,
 	OPT_UNTIL,
 };
@@ -35,7 +36,7 @@ static const char usage_text[] =
 "       rtrace [OPTIONS] [--] COMMAND [ARGS...]\n"
 "       rtrace --list [-x SPEC...] (-p PID | [--] COMMAND)\n"
 "       rtrace record [-o FILE] [--force] [--show[=OUT]] [OPTIONS] (-p PID | [--] COMMAND)\n"
-"       rtrace replay [FILE] [--json] [-T] [-t...] [-r] [-c] [-o OUT]\n"
+"       rtrace replay [FILE] [--json] [-T] [-t...] [-r] [-c] [-o OUT] [FILTERS]\n"
 "       rtrace report [FILE] [--sort total|self|calls|avg|max|name] [--hist NAME]\n"
 "       rtrace export --format chrome|folded [FILE] [-o OUT]\n"
 "       rtrace info [FILE]\n"
@@ -62,6 +63,7 @@ static const char usage_text[] =
 "      --json      one JSON object per line\n"
 "      --max-depth N   show calls nested at most N deep (and the syscalls in them)\n"
 "      --tid TID   show that thread's calls and syscalls only\n"
+"      --sample N  show 1 in N outermost calls, with all that happens inside\n"
 "      --since T, --until T  on a trace file: what began between T and T from its\n"
 "                  first record (1.5s, 200ms, 50us)\n"
 "      --buffer-size SIZE  ring buffer size (K/M/G suffixes; default 8M)\n"
@@ -100,6 +102,7 @@ static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
 	{ "tid", required_argument, NULL, OPT_TID },
+	{ "sample", required_argument, NULL, OPT_SAMPLE },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "output", required_argument, NULL, 'o' },
@@ -341,6 +344,7 @@ int opts_parse(struct env *env, int argc, char **argv)
 			env->hist = optarg;
 			break;
 		case OPT_MAX_DEPTH:
+		case OPT_SAMPLE:
 		case OPT_TID: {
 			char *end;
 			long n;
@@ -348,12 +352,14 @@ int opts_parse(struct env *env, int argc, char **argv)
 			errno = 0;
 			n = strtol(optarg, &end, 10);
 			if (errno || *end || end == optarg || n <= 0 || n > INT_MAX) {
-				elog("invalid %s: '%s' (a positive number)",
-				     opt == OPT_TID ? "--tid" : "--max-depth", optarg);
+				elog("invalid %s: '%s' (a positive number)", opt == OPT_TID ? "--tid" :
+				     opt == OPT_SAMPLE ? "--sample" : "--max-depth", optarg);
 				return -EINVAL;
 			}
 			if (opt == OPT_TID)
 				env->only_tid = n;
+			else if (opt == OPT_SAMPLE)
+				env->sample = n;
 			else
 				env->max_depth = n;
 			break;

@@ -30,6 +30,7 @@ struct env {
 	const char *format;		/* export --format */
 	int max_depth;			/* --max-depth N; 0: all */
 	pid_t only_tid;			/* --tid TID; 0: all */
+	int sample;			/* --sample N; 0: all */
 	unsigned long long since_ns, until_ns;	/* replay --since/--until; 0: open */
 	pid_t *pids;
 	int nr_pids;

@@ -269,7 +269,7 @@ int replay_stream(const struct env *env, FILE *f, const char *name, FILE *out)
 		.string_limit = env->string_limit,
 		.report = env->mode == MODE_REPORT, .report_sort = env->sort,
 		.report_hist = env->hist, .export_format = env->format,
-		.max_depth = env->max_depth, .only_tid = env->only_tid,
+		.max_depth = env->max_depth, .only_tid = env->only_tid, .sample = env->sample,
 		.since_ns = env->since_ns, .until_ns = env->until_ns,
 		.func_specs = env->func_specs, .nr_func_specs = env->nr_func_specs,
 	};

@@ -82,6 +82,28 @@ is "$(grep -c '"type":"call","ts_ns":[0-9]*,"pid":[0-9]*,"tid":[0-9]*,"name":"fi
 "$RTRACE" report -x main "$F" > "$SCRATCH/xr"
 is "$(awk 'NR > 2 && $NF != "(syscall)" { print $NF }' "$SCRATCH/xr")" main "report -x main: main's row alone among functions"
 
+# --sample: 1 in N outermost calls, counted over every thread, with all inside them.
+"$RTRACE" replay --json --sample 10 "$T" > "$SCRATCH/s10"
+python3 - "$SCRATCH/thr.all" > "$SCRATCH/s10.want" <<'PY'
+import json, sys
+n, shown, out = 0, {}, []
+for l in open(sys.argv[1]):
+    e = json.loads(l)
+    if e['type'] == 'call' and e['depth'] == 0:
+        shown[e['tid']] = n % 10 == 0
+        n += 1
+    if e['type'] in ('call', 'return') or (e['type'] == 'syscall' and e['name'] == 'getppid'):
+        if not shown.get(e['tid'], True):
+            continue
+    sys.stdout.write(l)
+PY
+ok "$(cmp -s "$SCRATCH/s10" "$SCRATCH/s10.want"; echo $?)" "replay --sample 10: exactly every tenth outermost call, its getppid inside"
+is "$(grep -c '"type":"call"' "$SCRATCH/s10"):$(grep -c '"name":"getppid"' "$SCRATCH/s10")" "10:10" \
+   "--sample 10 on 100 calls: 10 calls, their 10 getppid"
+"$RTRACE" --json --sample 4 -x work -e trace=getppid -o "$SCRATCH/live4" -- "$TARGETS/threads"
+is "$(grep -c '"type":"call"' "$SCRATCH/live4"):$(grep -c '"type":"return"' "$SCRATCH/live4")" "25:25" \
+   "live --sample 4 on 100 calls: 25 calls, 25 returns"
+
 "$RTRACE" replay --max-depth 0 "$F" 2> "$SCRATCH/bad.err"
 is "$?:$(cat "$SCRATCH/bad.err")" "1:rtrace: invalid --max-depth: '0' (a positive number)" "--max-depth 0: said, exit 1"
 done_testing

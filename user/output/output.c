@@ -101,6 +101,7 @@ struct output *output_new(FILE *out, const struct output_opts *opts, func_info_f
 		goto err;
 	out_state_set_filter(o->state, opts->max_depth, opts->only_tid, opts->since_ns,
 			     opts->until_ns);
+	out_state_set_sample(o->state, opts->sample);
 	o->funcs = funcs;
 	o->funcs_ctx = funcs_ctx;
 	o->specs = opts->func_specs;

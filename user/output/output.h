@@ -34,6 +34,7 @@ struct output_opts {
 	const char *export_format;	/* rtrace export: chrome, folded */
 	int max_depth;		/* --max-depth N: calls at depth 0..N-1 only; 0: all */
 	__u32 only_tid;		/* --tid TID: that thread's events only; 0: all */
+	__u32 sample;		/* --sample N: 1 in N outermost calls, with all inside */
 	__u64 since_ns, until_ns;	/* --since/--until: from the first record; 0: open */
 	/* On a trace file: -e trace=SET (NULL: every syscall) and -x [MODULE:]GLOB narrowing
 	 * what is shown. */

@@ -33,6 +33,7 @@ struct tid_state {
 	__u64 g;
 	/* A thread's: the goroutine last seen on it, whose depth indents its syscalls. */
 	struct tid_state *cur_go;
+	bool unsampled;		/* --sample: its outermost call under way is not shown */
 };
 
 struct out_state {
@@ -49,6 +50,8 @@ struct out_state {
 	__u32 only_tid;
 	__u64 since_ns, until_ns;	/* the window, from first_ts */
 	__u64 first_ts;			/* the first record's time */
+	__u32 sample;			/* --sample N */
+	__u64 outermost;		/* outermost calls so far, for --sample */
 	const unsigned long long *syscall_mask;	/* -e on a trace file, or NULL */
 	bool (*show_call)(void *ctx, __u64 cookie);	/* -x on a trace file, or NULL */
 	void *show_ctx;
@@ -201,8 +204,23 @@ static bool filtered(const struct out_state *st, const struct out_event *e)
 	}
 }
 
+/* --sample N: 1 in N outermost calls is shown, what happens inside it too; the count
+ * runs over all threads, so it is exact. */
+static bool unsampled(struct out_state *st, struct tid_state *t, const struct out_event *e)
+{
+	if (!st->sample || !t)
+		return false;
+	if (e->type == OUT_CALL && e->depth == 0)
+		t->unsampled = st->outermost++ % st->sample != 0;
+	if (e->type == OUT_CALL || e->type == OUT_RETURN)
+		return t->unsampled;
+	if (e->type == OUT_SYS_ENTER || e->type == OUT_SYSCALL)
+		return t->unsampled && e->indent > 0;
+	return false;
+}
+
 /* An event of unit @t (NULL: of no thread) to every sink. */
-static void emit(struct out_state *st, const struct tid_state *t, struct out_event *e)
+static void emit(struct out_state *st, struct tid_state *t, struct out_event *e)
 {
 	int i;
 
@@ -211,7 +229,7 @@ static void emit(struct out_state *st, const struct tid_state *t, struct out_eve
 		e->depth = t->depth;
 		e->indent = indent_of(t);
 	}
-	if (filtered(st, e)) {
+	if (unsampled(st, t, e) || filtered(st, e)) {
 		/* Still learnt from: -y paths must not depend on what is shown. */
 		if (e->type == OUT_SYSCALL && e->sys.entered && e->sys.returned)
 			sysdecode_fds_note(st->fds, e->sys.call);
@@ -630,6 +648,11 @@ struct out_state *out_state_new(bool fd_paths, sysdecode_link_fn link, void *lin
 		sysdecode_fds_set_link(st->fds, link, link_ctx);
 	}
 	return st;
+}
+
+void out_state_set_sample(struct out_state *st, __u32 n)
+{
+	st->sample = n;
 }
 
 void out_state_set_filter(struct out_state *st, int max_depth, __u32 only_tid, __u64 since_ns,

@@ -28,6 +28,9 @@ void out_state_set_filter(struct out_state *st, int max_depth, __u32 only_tid, _
  * @show_call says yes to (NULL: all). */
 void out_state_set_narrowing(struct out_state *st, const unsigned long long *syscall_mask,
 			     bool (*show_call)(void *ctx, __u64 cookie), void *ctx);
+/* --sample N: 1 in N outermost calls (of all threads, counted), with what is inside it;
+ * 0: all. */
+void out_state_set_sample(struct out_state *st, __u32 n);
 /* Events go to each sink added, in order. */
 int out_state_add_sink(struct out_state *st, struct out_sink *sink);
 
