@@ -166,6 +166,18 @@ read -r delivered lost <<< "$(sed -n 's/^rtrace: \([0-9]*\) events delivered, \(
 awk -v d="$delivered" -v l="$lost" -v s="$start" -v e="$end" -v sz="$(stat -c %s $TMP/tp.json)" 'BEGIN {
 	printf "  %-34s %d events in %.2f s = %.2f M events/s, %d lost, %.0f MB JSON\n",
 	       "--json to a file", d, e - s, d / (e - s) / 1e6, l, sz / 1e6 }'
+# The same into a trace file (rtrace record): no decoding on the way.
+start=$(date +%s.%N)
+./rtrace record --force -v --buffer-size 512M -o $TMP/tp.rtrace -- $W syscalls $n 2> $TMP/tr.err
+end=$(date +%s.%N)
+read -r delivered lost <<< "$(sed -n 's/^rtrace: \([0-9]*\) events delivered, \([0-9]*\) lost$/\1 \2/p' $TMP/tr.err)"
+awk -v d="$delivered" -v l="$lost" -v s="$start" -v e="$end" -v sz="$(stat -c %s $TMP/tp.rtrace)" 'BEGIN {
+	printf "  %-34s %d events in %.2f s = %.2f M events/s, %d lost, %.1f bytes/event\n",
+	       "record to a file", d, e - s, d / (e - s) / 1e6, l, sz / d }'
+./rtrace record --force -o $TMP/fib.rtrace -e trace=none -x fib -- build/targets/fib 20 > /dev/null 2>&1
+fr=$(./rtrace info $TMP/fib.rtrace | awk '$1 == "records" { print $2 }')
+awk -v r="$fr" -v sz="$(stat -c %s $TMP/fib.rtrace)" 'BEGIN {
+	printf "  %-34s %d records, %.1f bytes per function event (goal: 8)\n", "record: fib 20, -x fib", r, sz / r }'
 t() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
 tt=$(for i in 1 2 3 4 5; do t ./rtrace -e trace=none -- /bin/true; done | sort -n | sed -n 3p)
 echo "  rtrace -e trace=none -- /bin/true   ${tt} ms (start-up + exit, median of 5)"
