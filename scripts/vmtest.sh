@@ -12,7 +12,8 @@
 # Environment:
 #   VMTEST_CMD      command run in the guest, from the repo directory
 #                   (default: scripts/run-tests.sh integration)
-#   VMTEST_TIMEOUT  seconds per kernel before the guest is killed (1200)
+#   VMTEST_TIMEOUT  seconds per kernel before the guest is killed (1800: two of them
+#                   and make test stay well inside CI's 90 minutes)
 #   VMTEST_MEM, VMTEST_SMP, VMTEST_ACCEL   qemu -m / -smp / -accel (2G, 2, tcg)
 #   VMTEST_VERBOSE=1  stream the guest console and boot without "quiet"
 #
@@ -23,7 +24,7 @@ shopt -s extglob nullglob
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cmd=${VMTEST_CMD:-scripts/run-tests.sh integration}
-timeout_s=${VMTEST_TIMEOUT:-1200}
+timeout_s=${VMTEST_TIMEOUT:-1800}
 mem=${VMTEST_MEM:-2G}
 smp=${VMTEST_SMP:-2}
 accel=${VMTEST_ACCEL:-tcg} # KVM hangs after "Probing EDD" in nested VMs here
