@@ -72,7 +72,7 @@ is "$(grep -E '^(functions|complete|lost|format)' "$SCRATCH/info" | tr -s ' ')" 
 functions 1
 lost 0
 complete yes" "info: functions, losses, format, whole"
-like "$(grep '^kernel' "$SCRATCH/info")" "^kernel +$(uname -r)\$" "info: the kernel"
+is "$(awk '$1 == "kernel" { print $2 }' "$SCRATCH/info")" "$(uname -r)" "info: the kernel"
 
 # Hostile files: one clear line; what is whole still replays.
 "$RTRACE" replay /etc/passwd 2> "$SCRATCH/bad.err"
