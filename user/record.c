@@ -15,14 +15,7 @@
 #include "syms/elf_syms.h"
 #include "trace/tracefile.h"
 #include "util/log.h"
-
-static __u64 mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
+#include "util/util.h"
 
 int record_open(struct recorder *r, const struct env *env)
 {
@@ -151,19 +144,11 @@ static void on_record(void *ctx, const void *data, size_t size)
 	trace_writer_record(r->w, data, size);
 }
 
-static void on_answer(void *ctx, const struct rtrace_file_answer *a, const void *data)
+static void on_answer(void *ctx, const void *rec, size_t size)
 {
 	struct recorder *r = ctx;
-	struct {
-		struct rtrace_file_answer a;
-		unsigned char data[4096];
-	} rec;
-	size_t len = a->len < sizeof(rec.data) ? a->len : sizeof(rec.data);
 
-	rec.a = *a;
-	rec.a.len = len;
-	memcpy(rec.data, data, len);
-	trace_writer_record(r->w, &rec, sizeof(rec.a) + len);
+	trace_writer_record(r->w, rec, size);
 }
 
 void record_attach(struct recorder *r, struct output *o, struct func_table *ft)
@@ -179,7 +164,7 @@ void record_attach(struct recorder *r, struct output *o, struct func_table *ft)
 
 void record_progress(struct recorder *r, const struct output_stats *st, bool last)
 {
-	__u64 now = mono_ns(), bytes, records;
+	__u64 now = mono_now_ns(), bytes, records;
 
 	if (!r->progress || (!last && now < r->next_progress_ns))
 		return;
@@ -193,7 +178,7 @@ void record_progress(struct recorder *r, const struct output_stats *st, bool las
 int record_close(struct recorder *r, const struct output_stats *st)
 {
 	struct rtrace_file_end end = { .records = st->records, .lost = st->lost,
-				       .end_ns = mono_ns() };
+				       .end_ns = mono_now_ns() };
 	size_t i;
 	int err = 0;
 

@@ -100,24 +100,39 @@ static void on_meta(void *ctx, const char *key, const char *value)
 }
 
 /* The module a function is in, its types read once if the file is the one traced. */
-static struct rmodule *module_of(struct replay *r, const struct trace_func *f)
+/* The module at @path, added (*@added) if new; NULL on ENOMEM. */
+static struct rmodule *module_slot(struct replay *r, const char *path, bool *added)
 {
-	char id[129];
 	struct rmodule *m;
-	struct stat st;
 	size_t i;
 
+	*added = false;
 	for (i = 0; i < r->nr_mods; i++)
-		if (!strcmp(r->mods[i].path, f->module))
+		if (!strcmp(r->mods[i].path, path))
 			return &r->mods[i];
 	m = realloc(r->mods, (r->nr_mods + 1) * sizeof(*m));
 	if (!m)
 		return NULL;
 	r->mods = m;
-	m = &r->mods[r->nr_mods++];
-	m->path = strdup(f->module);
+	m = &r->mods[r->nr_mods];
+	m->path = strdup(path);
 	m->dwarf = NULL;
 	if (!m->path)
+		return NULL;
+	r->nr_mods++;
+	*added = true;
+	return m;
+}
+
+static struct rmodule *module_of(struct replay *r, const struct trace_func *f)
+{
+	char id[129];
+	struct rmodule *m;
+	struct stat st;
+	bool added;
+
+	m = module_slot(r, f->module, &added);
+	if (!m || !added)
 		return m;
 	/* The path comes from the file: only a regular file is opened (a FIFO would block). */
 	if (stat(f->module, &st) || !S_ISREG(st.st_mode) ||
@@ -328,22 +343,11 @@ int replay_main(const struct env *env)
 static void on_info_func(void *ctx, const struct trace_func *f)
 {
 	struct replay *r = ctx;
-	size_t i;
+	bool added;
 
-	for (i = 0; i < r->nr_mods; i++)
-		if (!strcmp(r->mods[i].path, f->module))
-			break;
-	if (i == r->nr_mods) {
-		struct rmodule *m = realloc(r->mods, (r->nr_mods + 1) * sizeof(*m));
-
-		if (!m)
-			return;
-		r->mods = m;
-		r->mods[r->nr_mods].path = strdup(f->module);
-		r->mods[r->nr_mods++].dwarf = NULL;
+	if (module_slot(r, f->module, &added) && added)
 		fprintf(r->out, "%-16s %s %s\n", "module", f->module,
 			*f->build_id ? f->build_id : "(no build-id)");
-	}
 	r->nr_funcs++;
 }
 

@@ -16,6 +16,7 @@
 #include "go_attach.h"
 #include "probes/kernel_features.h"
 #include "util/log.h"
+#include "util/util.h"
 #include "output/output.h"
 #include "rtrace.skel.h"
 #include "tracer.h"
@@ -28,14 +29,6 @@
 #define RTRACE_SPEC_HEADROOM	4096
 /* The wait after a round that took an eighth of the buffer or more. */
 #define BUSY_POLL_MS		1
-
-static __u64 mono_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static double ms_since(const struct timespec *t0)
 {

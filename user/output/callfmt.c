@@ -7,6 +7,7 @@
 #include "dwarf/dwarf_args.h"
 #include "dwarf/go_abi.h"
 #include "proc/procview.h"
+#include "util/json.h"
 #include "rtrace.h"
 #include "syms/symbolize.h"
 
@@ -275,4 +276,28 @@ void callfmt_json_ret(struct callfmt *cf, FILE *out, const struct output_func *f
 	}
 	if (f->proto)
 		fprintf(out, ",\"ret_raw\":%lld", (long long)e->ret);
+}
+
+bool callfmt_sys_args_json(struct callfmt_text *t, FILE *out, const char *key,
+			   const struct sysdecode_call *call, const struct sysdecode_opts *decode,
+			   struct sysdecode_fds *fds)
+{
+	if (!t->f)
+		t->f = open_memstream(&t->buf, &t->size);
+	if (!t->f)
+		return false;
+	rewind(t->f);
+	sysdecode_args(t->f, call, decode, fds);
+	fputc('\0', t->f);
+	fflush(t->f);
+	fputs(key, out);
+	json_str(out, t->buf);
+	return true;
+}
+
+void callfmt_text_free(struct callfmt_text *t)
+{
+	if (t->f)
+		fclose(t->f);
+	free(t->buf);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Private to user/output/: a traced function's name, arguments and return value
  * as text or JSON, from its entry and return records (C or Go); shared by the
- * text and JSON sinks. */
+ * sinks, as is a syscall's argument text in JSON. */
 #ifndef RTRACE_OUTPUT_CALLFMT_H
 #define RTRACE_OUTPUT_CALLFMT_H
 
@@ -39,5 +39,18 @@ void callfmt_ret(struct callfmt *cf, FILE *out, const struct output_func *f, con
 void callfmt_json_ret(struct callfmt *cf, FILE *out, const struct output_func *f,
 		      const void *rec, size_t size);
 
+
+/* @key, then a syscall's decoded arguments (strace's text) as one JSON string, for the
+ * sinks that embed it; @t keeps the text's buffer from one call to the next. Writes
+ * nothing and returns false if it cannot. */
+struct callfmt_text {
+	FILE *f;
+	char *buf;
+	size_t size;
+};
+bool callfmt_sys_args_json(struct callfmt_text *t, FILE *out, const char *key,
+			   const struct sysdecode_call *call, const struct sysdecode_opts *decode,
+			   struct sysdecode_fds *fds);
+void callfmt_text_free(struct callfmt_text *t);
 
 #endif

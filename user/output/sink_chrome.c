@@ -25,9 +25,7 @@ struct chrome_sink {
 	__u32 *tids;		/* threads seen, with their process */
 	__u32 *tid_tgids;
 	size_t nr_tids, cap_tids;
-	FILE *scratch;		/* a syscall's decoded arguments */
-	char *scratch_buf;
-	size_t scratch_size;
+	struct callfmt_text args;	/* a syscall's decoded arguments */
 };
 
 static void begin(struct chrome_sink *s, const char *ph, const char *cat, __u64 ts, __u32 pid,
@@ -47,6 +45,16 @@ static void name(struct chrome_sink *s, const char *n)
 }
 
 /* Threads get their track's name at the end: remember each, with its process. */
+/* An instant event of @e's thread (@scope t), process (p) or the trace (g), up to the
+ * opening of its args: the caller writes them and closes with "}}". */
+static void instant(struct chrome_sink *s, const struct out_event *e, const char *cat,
+		    const char *n, char scope)
+{
+	begin(s, "i", cat, e->ts, scope == 'g' ? 0 : e->who.tgid, scope == 'g' ? 0 : e->who.tid);
+	name(s, n);
+	fprintf(s->b.out, ",\"s\":\"%c\",\"args\":{", scope);
+}
+
 static void seen(struct chrome_sink *s, const struct out_unit *who)
 {
 	size_t i;
@@ -96,19 +104,9 @@ static void on_syscall(struct chrome_sink *s, const struct out_event *e)
 	else
 		fputs(",\"s\":\"t\"", s->b.out);
 	fputs(",\"args\":{", s->b.out);
-	if (e->sys.entered) {
-		if (!s->scratch)
-			s->scratch = open_memstream(&s->scratch_buf, &s->scratch_size);
-		if (s->scratch) {
-			rewind(s->scratch);
-			sysdecode_args(s->scratch, call, s->b.decode, e->sys.fds);
-			fputc('\0', s->scratch);
-			fflush(s->scratch);
-			fputs("\"args\":", s->b.out);
-			json_str(s->b.out, s->scratch_buf);
-			fputc(',', s->b.out);
-		}
-	}
+	if (e->sys.entered &&
+	    callfmt_sys_args_json(&s->args, s->b.out, "\"args\":", call, s->b.decode, e->sys.fds))
+		fputc(',', s->b.out);
 	if (e->sys.returned)
 		fprintf(s->b.out, "\"ret\":%lld}}", (long long)call->ret);
 	else
@@ -163,15 +161,13 @@ static void chrome_event(struct out_sink *sink, const struct out_event *e)
 			ustack_push(&s->stacks, e);
 			break;
 		}
-		begin(s, "i", "function", e->ts, e->who.tgid, e->who.tid);
-		name(s, callfmt_name(s->b.fmt, e->call.cookie));
-		fputs(",\"s\":\"t\",\"args\":{\"returns\":false}}", s->b.out);
+		instant(s, e, "function", callfmt_name(s->b.fmt, e->call.cookie), 't');
+		fputs("\"returns\":false}}", s->b.out);
 		break;
 	case OUT_RETURN:
 		if (e->ret.kind == OUT_RET_NO_ENTRY) {
-			begin(s, "i", "function", e->ts, e->who.tgid, e->who.tid);
-			name(s, callfmt_name(s->b.fmt, e->ret.cookie));
-			fputs(",\"s\":\"t\",\"args\":{\"entry_seen\":false}}", s->b.out);
+			instant(s, e, "function", callfmt_name(s->b.fmt, e->ret.cookie), 't');
+			fputs("\"entry_seen\":false}}", s->b.out);
 			break;
 		}
 		fr = ustack_pop(&s->stacks, e, &dur);
@@ -184,27 +180,22 @@ static void chrome_event(struct out_sink *sink, const struct out_event *e)
 		slice(s, e, e->ret.cookie, fr->entry_ts, e->ts, extra);
 		break;
 	case OUT_FORK:
-		begin(s, "i", "process", e->ts, e->who.tgid, e->who.tid);
-		name(s, "fork");
-		fprintf(s->b.out, ",\"s\":\"t\",\"args\":{\"child_pid\":%u}}", e->fork.child_tgid);
+		instant(s, e, "process", "fork", 't');
+		fprintf(s->b.out, "\"child_pid\":%u}}", e->fork.child_tgid);
 		break;
 	case OUT_EXEC:
-		begin(s, "i", "process", e->ts, e->who.tgid, e->who.tid);
-		name(s, "exec");
-		fputs(",\"s\":\"t\",\"args\":{\"filename\":", s->b.out);
+		instant(s, e, "process", "exec", 't');
+		fputs("\"filename\":", s->b.out);
 		json_str(s->b.out, e->exec.filename);
 		fputs("}}", s->b.out);
 		break;
 	case OUT_EXIT:
-		begin(s, "i", "process", e->ts, e->who.tgid, e->who.tid);
-		name(s, "exit");
-		fprintf(s->b.out, ",\"s\":\"p\",\"args\":{\"status\":%d}}", e->exit.status);
+		instant(s, e, "process", "exit", 'p');
+		fprintf(s->b.out, "\"status\":%d}}", e->exit.status);
 		break;
 	case OUT_LOST:
-		begin(s, "i", "lost", e->ts, 0, 0);
-		name(s, "lost");
-		fprintf(s->b.out, ",\"s\":\"g\",\"args\":{\"count\":%llu}}",
-			(unsigned long long)e->lost.count);
+		instant(s, e, "lost", "lost", 'g');
+		fprintf(s->b.out, "\"count\":%llu}}", (unsigned long long)e->lost.count);
 		break;
 	case OUT_END:
 		close_open(s, e->ts);
@@ -254,9 +245,7 @@ static void chrome_free(struct out_sink *sink)
 	procnames_free(&s->names);
 	free(s->tids);
 	free(s->tid_tgids);
-	if (s->scratch)
-		fclose(s->scratch);
-	free(s->scratch_buf);
+	callfmt_text_free(&s->args);
 	free(s);
 }
 

@@ -64,15 +64,6 @@ static void path_of(struct folded_sink *s, const struct out_unit *who, int depth
 		path_add(s, callfmt_name(s->b.fmt, u->frames[d].cookie));
 }
 
-static unsigned long long path_hash(const char *p)
-{
-	unsigned long long h = 0xcbf29ce484222325ULL;
-
-	for (; *p; p++)
-		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-	return h | 1;
-}
-
 static void add(struct folded_sink *s, __u64 ns)
 {
 	unsigned long long h;
@@ -80,7 +71,7 @@ static void add(struct folded_sink *s, __u64 ns)
 
 	if (!ns || !s->path_len)
 		return;
-	h = path_hash(s->path);
+	h = hmap_hash_str(s->path);
 	for (r = hmap_get(&s->rows, h); r; r = r->next)
 		if (!strcmp(r->path, s->path))
 			break;

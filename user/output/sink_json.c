@@ -13,9 +13,7 @@
 
 struct json_sink {
 	struct out_sink b;
-	FILE *scratch;			/* decoded arguments, then escaped */
-	char *scratch_buf;
-	size_t scratch_size;
+	struct callfmt_text args;	/* decoded arguments, then escaped */
 };
 
 static void json_begin(struct json_sink *s, const char *type, __u64 ts, __u32 tgid, __u32 tid)
@@ -38,22 +36,6 @@ static int sys_nargs(__u32 nr)
 	return si ? si->nargs : 6;
 }
 
-/* The decoded argument list as a JSON string. */
-static void json_decoded_args(struct json_sink *s, const struct out_event *e)
-{
-	if (!s->scratch) {
-		s->scratch = open_memstream(&s->scratch_buf, &s->scratch_size);
-		if (!s->scratch)
-			return;
-	}
-	rewind(s->scratch);
-	sysdecode_args(s->scratch, e->sys.call, s->b.decode, e->sys.fds);
-	fputc('\0', s->scratch);
-	fflush(s->scratch);
-	fputs(",\"args_str\":", s->b.out);
-	json_str(s->b.out, s->scratch_buf);
-}
-
 /* One record per syscall, stamped with its end (so that the stream stays in time
  * order), "start_ns" its start: "resumed" when its entry was not seen (it began
  * before we attached); "ret":null when it never returned. */
@@ -74,7 +56,8 @@ static void on_syscall(struct json_sink *s, const struct out_event *e)
 		fprintf(s->b.out, "%s%llu", i ? "," : "", (unsigned long long)call->args[i]);
 	fputc(']', s->b.out);
 	if (e->sys.entered)
-		json_decoded_args(s, e);
+		callfmt_sys_args_json(&s->args, s->b.out, ",\"args_str\":", call, s->b.decode,
+				      e->sys.fds);
 	if (e->sys.returned) {
 		fprintf(s->b.out, ",\"ret\":%lld", (long long)call->ret);
 		if (out_is_error(call->ret)) {
@@ -196,9 +179,7 @@ static void json_free(struct out_sink *sink)
 {
 	struct json_sink *s = (struct json_sink *)sink;
 
-	if (s->scratch)
-		fclose(s->scratch);
-	free(s->scratch_buf);
+	callfmt_text_free(&s->args);
 	free(s);
 }
 

@@ -33,18 +33,11 @@ struct report_sink {
 	int err;
 };
 
-static unsigned long long str_hash(const char *s, bool syscall)
-{
-	unsigned long long h = syscall ? 0x9e3779b97f4a7c15ULL : 0xcbf29ce484222325ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h | 1;
-}
-
 static struct row *row_of(struct report_sink *s, const char *name, bool syscall)
 {
-	unsigned long long h = str_hash(name, syscall);
+	/* a syscall and a function of the same name are two rows */
+	unsigned long long h = syscall ? hmap_hash_str(name) * 0x9e3779b97f4a7c15ULL | 1 :
+					 hmap_hash_str(name);
 	struct row *r;
 
 	for (r = hmap_get(&s->rows, h); r; r = r->next)

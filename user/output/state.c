@@ -229,12 +229,6 @@ static void emit(struct out_state *st, struct tid_state *t, struct out_event *e)
 		e->depth = t->depth;
 		e->indent = indent_of(t);
 	}
-	if (unsampled(st, t, e) || filtered(st, e)) {
-		/* Still learnt from: -y paths must not depend on what is shown. */
-		if (e->type == OUT_SYSCALL && e->sys.entered && e->sys.returned)
-			sysdecode_fds_note(st->fds, e->sys.call);
-		return;
-	}
 	e->multi = st->multi;
 	if (e->type == OUT_SYSCALL || e->type == OUT_SYS_ENTER)
 		e->sys.fds = st->fds;
@@ -243,8 +237,10 @@ static void emit(struct out_state *st, struct tid_state *t, struct out_event *e)
 		e->sys.learn = learn_fds;
 		e->sys.learn_ctx = st;
 	}
-	for (i = 0; i < st->nr_sinks; i++)
-		st->sinks[i]->ops->event(st->sinks[i], e);
+	if (!unsampled(st, t, e) && !filtered(st, e))
+		for (i = 0; i < st->nr_sinks; i++)
+			st->sinks[i]->ops->event(st->sinks[i], e);
+	/* Learnt from whether shown or not: -y paths must not depend on the filters. */
 	if (e->type == OUT_SYSCALL)
 		learn_fds(st);
 }

@@ -3,13 +3,14 @@
  * (kind, pid, key), the one given while the same record was decoded, else the
  * latest before it. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "procview.h"
 #include "syms/constmem.h"
 #include "syms/symbolize.h"
+#include "sysdecode/sysdecode.h"
 #include "trace/format.h"
 #include "util/hmap.h"
 
@@ -125,6 +126,10 @@ static void record(struct procview *pv, __u32 kind, int pid, __u64 k0, __u64 k1,
 		unsigned char data[PV_MAX_DATA];
 	} rec;
 
+	/* handed on as one record: the data right after the answer */
+	_Static_assert(offsetof(typeof(rec), data) == sizeof(struct rtrace_file_answer),
+		       "answer and data contiguous");
+
 	if (!pv->record)
 		return;
 	if (len > PV_MAX_DATA)
@@ -141,7 +146,7 @@ static void record(struct procview *pv, __u32 kind, int pid, __u64 k0, __u64 k1,
 	rec.a.len = len;
 	if (len)
 		memcpy(rec.data, data, len);
-	pv->record(pv->record_ctx, &rec.a, rec.data);
+	pv->record(pv->record_ctx, &rec, rec.a.hdr.size);
 }
 
 const char *procview_sym(struct procview *pv, int pid, __u64 addr, char *buf, size_t len)
@@ -189,8 +194,7 @@ long procview_const(struct procview *pv, int pid, const char *module, __u64 anch
 bool procview_link(struct procview *pv, int pid, long long fd, char *buf, size_t len)
 {
 	const struct answer *a;
-	char p[64];
-	ssize_t n;
+	bool found;
 
 	if (!len)
 		return false;
@@ -201,15 +205,9 @@ bool procview_link(struct procview *pv, int pid, long long fd, char *buf, size_t
 		snprintf(buf, len, "%s", (const char *)a->data);
 		return true;
 	}
-	if (fd < 0)
-		snprintf(p, sizeof(p), "/proc/%d/cwd", pid);
-	else
-		snprintf(p, sizeof(p), "/proc/%d/fd/%lld", pid, fd);
-	n = readlink(p, buf, len - 1);
-	if (n >= 0)
-		buf[n] = '\0';
-	record(pv, PV_LINK, pid, fd, 0, n >= 0, buf, n > 0 ? n : 0);
-	return n >= 0;
+	found = sysdecode_proc_link(pid, fd, buf, len);
+	record(pv, PV_LINK, pid, fd, 0, found, buf, found ? strlen(buf) : 0);
+	return found;
 }
 
 void procview_free(struct procview *pv)

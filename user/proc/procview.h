@@ -21,8 +21,8 @@ enum procview_kind {
 
 struct procview;
 
-typedef void (*procview_record_fn)(void *ctx, const struct rtrace_file_answer *a,
-				   const void *data);
+/* @rec: a struct rtrace_file_answer and its data, @size bytes in all. */
+typedef void (*procview_record_fn)(void *ctx, const void *rec, size_t size);
 
 struct procview *procview_live(void);
 struct procview *procview_replay(void);

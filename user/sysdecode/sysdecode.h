@@ -98,6 +98,8 @@ struct sysdecode_fds *sysdecode_fds_new(void);
 /* Where paths not learnt come from: @fn reads /proc/PID/fd/FD, or /proc/PID/cwd when
  * fd < 0 (a trace file's replay answers instead). Without one, /proc directly. */
 typedef bool (*sysdecode_link_fn)(void *ctx, int pid, long long fd, char *buf, size_t len);
+/* Reads /proc/PID/fd/FD, or /proc/PID/cwd when fd < 0, into @buf: false if it cannot. */
+bool sysdecode_proc_link(int pid, long long fd, char *buf, size_t len);
 void sysdecode_fds_set_link(struct sysdecode_fds *fds, sysdecode_link_fn fn, void *ctx);
 void sysdecode_fds_note(struct sysdecode_fds *fds, const struct sysdecode_call *call);
 /* The cwd of pid (AT_FDCWD, relative paths), as known when tracing starts;

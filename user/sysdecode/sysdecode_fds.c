@@ -30,15 +30,13 @@ static const char *fds_path(struct sysdecode_fds *fds, int pid, int fd);
 #define FD_CWD	(-100)
 
 
-/* /proc/PID/fd/N or /proc/PID/cwd (fd < 0), through @fds's link function if it has one;
- * false if it cannot be read. */
-bool sd_proc_link(struct sysdecode_fds *fds, int pid, long long fd, char *buf, size_t len)
+bool sysdecode_proc_link(int pid, long long fd, char *buf, size_t len)
 {
 	char p[64];
 	ssize_t n;
 
-	if (fds && fds->link)
-		return fds->link(fds->link_ctx, pid, fd, buf, len);
+	if (!len)
+		return false;
 	if (fd >= 0)
 		snprintf(p, sizeof(p), "/proc/%d/fd/%lld", pid, fd);
 	else
@@ -48,6 +46,14 @@ bool sd_proc_link(struct sysdecode_fds *fds, int pid, long long fd, char *buf, s
 		return false;
 	buf[n] = 0;
 	return true;
+}
+
+/* sysdecode_proc_link(), or @fds's link function if it has one. */
+bool sd_proc_link(struct sysdecode_fds *fds, int pid, long long fd, char *buf, size_t len)
+{
+	if (fds && fds->link)
+		return fds->link(fds->link_ctx, pid, fd, buf, len);
+	return sysdecode_proc_link(pid, fd, buf, len);
 }
 
 void sd_print_fd_path(FILE *out, const char *path)

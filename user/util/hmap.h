@@ -12,6 +12,16 @@ struct hmap {
 	size_t cap, nr;			/* zeroed: empty */
 };
 
+/* A key for a NUL-terminated string (FNV-1a), never zero. */
+static inline unsigned long long hmap_hash_str(const char *s)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h | 1;
+}
+
 /* The value stored under @key, or NULL. */
 void *hmap_get(const struct hmap *h, unsigned long long key);
 /* Stores @val under @key, replacing any value. Returns 0 or -ENOMEM. */
