@@ -29,6 +29,7 @@ enum {
 	OPT_SAMPLE,
 	OPT_SINCE,
 	OPT_UNTIL,
+	OPT_MIN_DURATION,
 };
 
 static const char usage_text[] =
@@ -64,6 +65,8 @@ static const char usage_text[] =
 "      --max-depth N   show calls nested at most N deep (and the syscalls in them)\n"
 "      --tid TID   show that thread's calls and syscalls only\n"
 "      --sample N  show 1 in N outermost calls, with all that happens inside\n"
+"      --min-duration TIME  show the calls and syscalls that took at least TIME\n"
+"                  (200us, 1.5ms), with the calls around them\n"
 "      --since T, --until T  on a trace file: what began between T and T from its\n"
 "                  first record (1.5s, 200ms, 50us)\n"
 "      --buffer-size SIZE  ring buffer size (K/M/G suffixes; default 8M)\n"
@@ -105,6 +108,7 @@ static const struct option long_opts[] = {
 	{ "sample", required_argument, NULL, OPT_SAMPLE },
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
 	{ "output", required_argument, NULL, 'o' },
 	{ "follow-forks", no_argument, NULL, 'f' },
 	{ "summary-only", no_argument, NULL, 'c' },
@@ -370,6 +374,13 @@ int opts_parse(struct env *env, int argc, char **argv)
 								      &env->until_ns)) {
 				elog("invalid %s: '%s' (a time from the trace's start: 1.5s, 200ms, "
 				     "50us, 1000ns)", opt == OPT_SINCE ? "--since" : "--until", optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_MIN_DURATION:
+			if (parse_duration(optarg, &env->min_dur_ns) || !env->min_dur_ns) {
+				elog("invalid --min-duration: '%s' (a time: 1.5ms, 200us, 1000ns)",
+				     optarg);
 				return -EINVAL;
 			}
 			break;

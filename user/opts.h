@@ -32,6 +32,7 @@ struct env {
 	pid_t only_tid;			/* --tid TID; 0: all */
 	int sample;			/* --sample N; 0: all */
 	unsigned long long since_ns, until_ns;	/* replay --since/--until; 0: open */
+	unsigned long long min_dur_ns;		/* --min-duration; 0: all */
 	pid_t *pids;
 	int nr_pids;
 	bool follow;			/* -f */

@@ -285,7 +285,7 @@ int replay_stream(const struct env *env, FILE *f, const char *name, FILE *out)
 		.report = env->mode == MODE_REPORT, .report_sort = env->sort,
 		.report_hist = env->hist, .export_format = env->format,
 		.max_depth = env->max_depth, .only_tid = env->only_tid, .sample = env->sample,
-		.since_ns = env->since_ns, .until_ns = env->until_ns,
+		.since_ns = env->since_ns, .until_ns = env->until_ns, .min_dur_ns = env->min_dur_ns,
 		.func_specs = env->func_specs, .nr_func_specs = env->nr_func_specs,
 	};
 	size_t i;

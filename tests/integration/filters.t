@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# --max-depth and --tid, live and on a trace file: exactly the expected subset of the
-# unfiltered stream, computed from it here.
+# --max-depth, --tid, --since/--until, -e/-x, --sample and --min-duration, live and on a
+# trace file: exactly the expected subset of the unfiltered stream, computed from it here.
 source "$(dirname "$0")/lib.sh"
 
 F=$SCRATCH/fib.rtrace
@@ -103,6 +103,52 @@ is "$(grep -c '"type":"call"' "$SCRATCH/s10"):$(grep -c '"name":"getppid"' "$SCR
 "$RTRACE" --json --sample 4 -x work -e trace=getppid -o "$SCRATCH/live4" -- "$TARGETS/threads"
 is "$(grep -c '"type":"call"' "$SCRATCH/live4"):$(grep -c '"type":"return"' "$SCRATCH/live4")" "25:25" \
    "live --sample 4 on 100 calls: 25 calls, 25 returns"
+
+# --min-duration: the calls and syscalls that took at least TIME, with the calls around
+# them; the threshold is the fib calls' median, so about half go.
+python3 - "$SCRATCH/fib.all" "$SCRATCH/md.want" > "$SCRATCH/md.min" <<'PY'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+durs = sorted(e['dur_ns'] for e in ev if e['type'] == 'return' and e['name'] == 'fib')
+low = durs[len(durs) // 2]
+# a call's duration is its return's; the open stack pairs them
+dur, stack = {}, []
+for i, e in enumerate(ev):
+    if e['type'] == 'call':
+        stack.append(i)
+    elif e['type'] == 'return':
+        dur[stack.pop()] = dur[i] = e['dur_ns']
+with open(sys.argv[2], 'w') as out:
+    for i, e in enumerate(ev):
+        if e['type'] in ('call', 'return'):
+            keep = dur[i] >= low
+        elif e['type'] == 'syscall':
+            keep = 'start_ns' in e and e['ts_ns'] - e['start_ns'] >= low
+        else:
+            keep = True
+        if keep:
+            out.write(json.dumps(e, separators=(',', ':')) + '\n')
+print(low)
+PY
+low=$(cat "$SCRATCH/md.min")
+"$RTRACE" replay --json --min-duration "${low}ns" "$F" > "$SCRATCH/md"
+python3 -c 'import json, sys; [print(json.dumps(json.loads(l), separators=(",", ":"))) for l in open(sys.argv[1])]' \
+	"$SCRATCH/md" > "$SCRATCH/md.norm"
+ok "$(cmp -s "$SCRATCH/md.norm" "$SCRATCH/md.want"; echo $?)" \
+   "replay --min-duration ${low}ns: exactly the calls and syscalls that took that long ($(grep -c '"type":"call"' "$SCRATCH/md") of $(grep -c '"type":"call"' "$SCRATCH/fib.all") calls)"
+python3 - "$SCRATCH/md" "$low" <<'PY' > "$SCRATCH/md.short"
+import json, sys
+print(sum(1 for l in open(sys.argv[1]) if json.loads(l).get('dur_ns', 1 << 62) < int(sys.argv[2])))
+PY
+is "$(cat "$SCRATCH/md.short")" 0 "--min-duration: nothing shorter"
+"$RTRACE" replay -T --min-duration "${low}ns" "$F" > "$SCRATCH/md.txt" 2>&1
+is "$(grep -cE '^ *(fib|main)\(' "$SCRATCH/md.txt"):$(grep -c resumed "$SCRATCH/md.txt")" \
+   "$(grep -c '"type":"call"' "$SCRATCH/md"):0" "--min-duration in text: the same calls, syscalls whole"
+"$RTRACE" -T --min-duration 1s -x fib -x main -o "$SCRATCH/md.live" -- "$TARGETS/fib" 10 > /dev/null
+is "$(cat "$SCRATCH/md.live")" "+++ exited with 0 +++" "live --min-duration 1s on a 10 ms run: its exit only"
+"$RTRACE" replay --min-duration 0 "$F" 2> "$SCRATCH/bad.err"
+is "$?:$(cat "$SCRATCH/bad.err")" "1:rtrace: invalid --min-duration: '0' (a time: 1.5ms, 200us, 1000ns)" \
+   "--min-duration 0: said, exit 1"
 
 "$RTRACE" replay --max-depth 0 "$F" 2> "$SCRATCH/bad.err"
 is "$?:$(cat "$SCRATCH/bad.err")" "1:rtrace: invalid --max-depth: '0' (a positive number)" "--max-depth 0: said, exit 1"

@@ -99,9 +99,11 @@ struct output *output_new(FILE *out, const struct output_opts *opts, func_info_f
 	o->fmt = callfmt_new(opts, funcs, funcs_ctx, o->view);
 	if (!o->view || !o->state || !o->fmt)
 		goto err;
-	out_state_set_filter(o->state, opts->max_depth, opts->only_tid, opts->since_ns,
-			     opts->until_ns);
-	out_state_set_sample(o->state, opts->sample);
+	out_state_set_filter(o->state, &(struct out_filter){
+		.max_depth = opts->max_depth, .only_tid = opts->only_tid,
+		.since_ns = opts->since_ns, .until_ns = opts->until_ns,
+		.min_dur_ns = opts->min_dur_ns, .sample = opts->sample,
+	});
 	o->funcs = funcs;
 	o->funcs_ctx = funcs_ctx;
 	o->specs = opts->func_specs;

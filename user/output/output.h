@@ -36,6 +36,7 @@ struct output_opts {
 	__u32 only_tid;		/* --tid TID: that thread's events only; 0: all */
 	__u32 sample;		/* --sample N: 1 in N outermost calls, with all inside */
 	__u64 since_ns, until_ns;	/* --since/--until: from the first record; 0: open */
+	__u64 min_dur_ns;	/* --min-duration: calls and syscalls that took at least this */
 	/* On a trace file: -e trace=SET (NULL: every syscall) and -x [MODULE:]GLOB narrowing
 	 * what is shown. */
 	const unsigned long long *syscall_mask;

@@ -34,6 +34,18 @@ struct tid_state {
 	/* A thread's: the goroutine last seen on it, whose depth indents its syscalls. */
 	struct tid_state *cur_go;
 	bool unsampled;		/* --sample: its outermost call under way is not shown */
+	/* --min-duration: the calls under way not shown yet, outermost first. */
+	struct held_call *held;
+	int nr_held, held_cap;
+};
+
+/* A call whose entry waits until it is known to have taken --min-duration: when it
+ * returns, or as soon as something inside it has (a call that encloses one that
+ * took TIME took TIME too). */
+struct held_call {
+	struct out_event e;	/* its rec points at rec */
+	void *rec;
+	bool shown;
 };
 
 struct out_state {
@@ -46,11 +58,8 @@ struct out_state {
 	__u32 first_tid;
 	bool multi;			/* more than one thread seen */
 	__u64 last_ts;			/* the latest record's time: the end of the trace */
-	int max_depth;			/* filters (output_opts): 0 for none */
-	__u32 only_tid;
-	__u64 since_ns, until_ns;	/* the window, from first_ts */
+	struct out_filter filter;	/* 0s for none */
 	__u64 first_ts;			/* the first record's time */
-	__u32 sample;			/* --sample N */
 	__u64 outermost;		/* outermost calls so far, for --sample */
 	const unsigned long long *syscall_mask;	/* -e on a trace file, or NULL */
 	bool (*show_call)(void *ctx, __u64 cookie);	/* -x on a trace file, or NULL */
@@ -177,8 +186,8 @@ static bool filtered(const struct out_state *st, const struct out_event *e)
 	else if (e->type == OUT_RETURN && e->ret.kind != OUT_RET_NO_ENTRY)
 		at = e->ret.entry_ts;
 	if (e->type != OUT_END && e->type != OUT_NAME &&
-	    ((st->since_ns && at < st->first_ts + st->since_ns) ||
-	     (st->until_ns && at > st->first_ts + st->until_ns)))
+	    ((st->filter.since_ns && at < st->first_ts + st->filter.since_ns) ||
+	     (st->filter.until_ns && at > st->first_ts + st->filter.until_ns)))
 		return true;
 	switch (e->type) {
 	case OUT_SYS_ENTER:
@@ -190,15 +199,15 @@ static bool filtered(const struct out_state *st, const struct out_event *e)
 			    !(st->syscall_mask[nr / 64] & (1ULL << (nr % 64))))
 				return true;
 		}
-		return (st->only_tid && e->who.tid != st->only_tid) ||
-		       (st->max_depth && e->indent > st->max_depth);
+		return (st->filter.only_tid && e->who.tid != st->filter.only_tid) ||
+		       (st->filter.max_depth && e->indent > st->filter.max_depth);
 	case OUT_CALL:
 	case OUT_RETURN:
 		if (st->show_call &&
 		    !st->show_call(st->show_ctx, e->type == OUT_CALL ? e->call.cookie : e->ret.cookie))
 			return true;
-		return (st->only_tid && e->who.tid != st->only_tid) ||
-		       (st->max_depth && e->depth >= st->max_depth);
+		return (st->filter.only_tid && e->who.tid != st->filter.only_tid) ||
+		       (st->filter.max_depth && e->depth >= st->filter.max_depth);
 	default:
 		return false;
 	}
@@ -208,10 +217,10 @@ static bool filtered(const struct out_state *st, const struct out_event *e)
  * runs over all threads, so it is exact. */
 static bool unsampled(struct out_state *st, struct tid_state *t, const struct out_event *e)
 {
-	if (!st->sample || !t)
+	if (!st->filter.sample || !t)
 		return false;
 	if (e->type == OUT_CALL && e->depth == 0)
-		t->unsampled = st->outermost++ % st->sample != 0;
+		t->unsampled = st->outermost++ % st->filter.sample != 0;
 	if (e->type == OUT_CALL || e->type == OUT_RETURN)
 		return t->unsampled;
 	if (e->type == OUT_SYS_ENTER || e->type == OUT_SYSCALL)
@@ -219,11 +228,108 @@ static bool unsampled(struct out_state *st, struct tid_state *t, const struct ou
 	return false;
 }
 
-/* An event of unit @t (NULL: of no thread) to every sink. */
-static void emit(struct out_state *st, struct tid_state *t, struct out_event *e)
+static void deliver(struct out_state *st, const struct out_event *e)
 {
 	int i;
 
+	for (i = 0; i < st->nr_sinks; i++)
+		st->sinks[i]->ops->event(st->sinks[i], e);
+}
+
+/* Shows the held entries of @t's calls: something inside them took --min-duration. */
+static void show_held(struct out_state *st, struct tid_state *t)
+{
+	int i;
+
+	for (i = 0; t && i < t->nr_held; i++) {
+		if (!t->held[i].shown)
+			deliver(st, &t->held[i].e);
+		t->held[i].shown = true;
+	}
+}
+
+/* Drops @t's held calls at depth @depth and deeper: returned, or left. */
+static void drop_held(struct tid_state *t, int depth)
+{
+	while (t->nr_held && t->held[t->nr_held - 1].e.depth >= depth)
+		free(t->held[--t->nr_held].rec);
+}
+
+static void hold_call(struct tid_state *t, const struct out_event *e)
+{
+	struct held_call *h;
+
+	drop_held(t, e->depth);
+	if (t->nr_held == t->held_cap) {
+		int cap = t->held_cap ? t->held_cap * 2 : 16;
+		struct held_call *grown = realloc(t->held, cap * sizeof(*grown));
+
+		if (!grown)
+			return;
+		t->held = grown;
+		t->held_cap = cap;
+	}
+	h = &t->held[t->nr_held];
+	h->e = *e;
+	h->shown = false;
+	h->rec = malloc(e->call.size);
+	if (!h->rec)
+		return;
+	memcpy(h->rec, e->call.rec, e->call.size);
+	h->e.call.rec = h->rec;
+	t->nr_held++;
+}
+
+/* --min-duration: a call or a syscall shows when it took at least that long, with the
+ * calls that enclose it; entries wait for that to be known (struct held_call). Without a
+ * duration (no entry seen, a mark, an entry still under way at the end) nothing shows.
+ * Memory: one held entry per level of nesting. */
+static void hold_or_deliver(struct out_state *st, struct tid_state *t, const struct out_event *e)
+{
+	__u64 min = st->filter.min_dur_ns;
+	struct held_call *h;
+
+	switch (e->type) {
+	case OUT_CALL:
+		if (e->call.returns)
+			hold_call(t, e);
+		return;
+	case OUT_RETURN:
+		drop_held(t, e->depth + 1);
+		h = t->nr_held ? &t->held[t->nr_held - 1] : NULL;
+		if (!h || h->e.depth != e->depth || e->ret.kind == OUT_RET_NO_ENTRY)
+			return;
+		if (h->shown || e->ts - e->ret.entry_ts >= min) {
+			show_held(st, t);
+			deliver(st, e);
+		}
+		drop_held(t, e->depth);
+		return;
+	case OUT_SYS_ENTER:
+		return;		/* shown whole, with its end */
+	case OUT_SYSCALL:
+		if (!e->sys.entered || e->ts - e->sys.start_ts < min)
+			return;
+		if (!t->g && t->cur_go && t->cur_go->tid == t->tid)
+			show_held(st, t->cur_go);
+		show_held(st, t);
+		{
+			struct out_event enter = *e;
+
+			enter.type = OUT_SYS_ENTER;
+			enter.ts = e->sys.start_ts;
+			deliver(st, &enter);
+		}
+		deliver(st, e);
+		return;
+	default:
+		deliver(st, e);
+	}
+}
+
+/* An event of unit @t (NULL: of no thread) to every sink. */
+static void emit(struct out_state *st, struct tid_state *t, struct out_event *e)
+{
 	if (t) {
 		e->who = (struct out_unit){ t->tgid, t->tid, t->g };
 		e->depth = t->depth;
@@ -237,9 +343,12 @@ static void emit(struct out_state *st, struct tid_state *t, struct out_event *e)
 		e->sys.learn = learn_fds;
 		e->sys.learn_ctx = st;
 	}
-	if (!unsampled(st, t, e) && !filtered(st, e))
-		for (i = 0; i < st->nr_sinks; i++)
-			st->sinks[i]->ops->event(st->sinks[i], e);
+	if (!unsampled(st, t, e) && !filtered(st, e)) {
+		if (st->filter.min_dur_ns && t)
+			hold_or_deliver(st, t, e);
+		else
+			deliver(st, e);
+	}
 	/* Learnt from whether shown or not: -y paths must not depend on the filters. */
 	if (e->type == OUT_SYSCALL)
 		learn_fds(st);
@@ -646,18 +755,9 @@ struct out_state *out_state_new(bool fd_paths, sysdecode_link_fn link, void *lin
 	return st;
 }
 
-void out_state_set_sample(struct out_state *st, __u32 n)
+void out_state_set_filter(struct out_state *st, const struct out_filter *f)
 {
-	st->sample = n;
-}
-
-void out_state_set_filter(struct out_state *st, int max_depth, __u32 only_tid, __u64 since_ns,
-			  __u64 until_ns)
-{
-	st->max_depth = max_depth;
-	st->only_tid = only_tid;
-	st->since_ns = since_ns;
-	st->until_ns = until_ns;
+	st->filter = *f;
 }
 
 void out_state_set_narrowing(struct out_state *st, const unsigned long long *syscall_mask,
@@ -704,11 +804,15 @@ void out_state_free(struct out_state *st)
 	for (i = 0; i < st->nr_slots; i++) {
 		free(st->tids[i].frames);
 		free(st->tids[i].enter_caps);
+		drop_held(&st->tids[i], 0);
+		free(st->tids[i].held);
 	}
 	for (i = 0; i < st->gos_cap; i++) {
 		if (!st->gos[i])
 			continue;
 		free(st->gos[i]->frames);
+		drop_held(st->gos[i], 0);
+		free(st->gos[i]->held);
 		free(st->gos[i]);
 	}
 	free(st->gos);

@@ -19,18 +19,22 @@ struct out_sink;
 /* fd_paths: keep -y's fd tables, @link giving the paths not learnt from the calls. */
 struct out_state *out_state_new(bool fd_paths, sysdecode_link_fn link, void *link_ctx);
 void out_state_free(struct out_state *st);
-/* Hides calls at depth >= @max_depth (and the syscalls inside them), other threads'
- * calls and syscalls than @only_tid's, and what began before @since_ns or after
- * @until_ns from the first record; 0: no such filter. */
-void out_state_set_filter(struct out_state *st, int max_depth, __u32 only_tid, __u64 since_ns,
-			  __u64 until_ns);
+/* What the filters hide; 0s for none. */
+struct out_filter {
+	int max_depth;		/* calls at depth >= max_depth and the syscalls inside them */
+	__u32 only_tid;		/* other threads' calls and syscalls */
+	__u64 since_ns, until_ns;	/* what began before/after, from the first record */
+	__u64 min_dur_ns;	/* calls and syscalls that took less (those enclosing
+				 * one that took more are shown) */
+	__u32 sample;		/* all but 1 in N outermost calls (of all threads, counted)
+				 * and what is inside them */
+};
+
+void out_state_set_filter(struct out_state *st, const struct out_filter *f);
 /* On a trace file: only the syscalls in @syscall_mask (NULL: all), the calls
  * @show_call says yes to (NULL: all). */
 void out_state_set_narrowing(struct out_state *st, const unsigned long long *syscall_mask,
 			     bool (*show_call)(void *ctx, __u64 cookie), void *ctx);
-/* --sample N: 1 in N outermost calls (of all threads, counted), with what is inside it;
- * 0: all. */
-void out_state_set_sample(struct out_state *st, __u32 n);
 /* Events go to each sink added, in order. */
 int out_state_add_sink(struct out_state *st, struct out_sink *sink);
 
