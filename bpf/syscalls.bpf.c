@@ -2,6 +2,7 @@
 /* Syscall enter/exit for traced processes. One record per edge: the loader
  * pairs them per thread, which keeps blocking calls visible while they block. */
 #include "capture.bpf.h"
+#include "filter.bpf.h"
 
 #define NR_EXECVE	59
 #define NR_EXECVEAT	322
@@ -81,7 +82,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	struct rtrace_sys_enter *e;
 	struct batch *b;
 
-	if (!traced_now(pid_tgid >> 32, id) || !syscall_wanted(id))
+	if (!traced_now(pid_tgid >> 32, id) || !syscall_wanted(id) || !filter_thread(pid_tgid) ||
+	    !filter_syscall(regs))
 		return 0;
 	if (id == NR_RT_SIGRETURN) {
 		__u32 tid = pid_tgid;
@@ -125,7 +127,8 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		__sync_fetch_and_sub(&sigreturns_pending, 1);
 		id = NR_RT_SIGRETURN;
 	}
-	if (!traced_now(pid_tgid >> 32, id) || !syscall_wanted(id))
+	if (!traced_now(pid_tgid >> 32, id) || !syscall_wanted(id) || !filter_thread(pid_tgid) ||
+	    !filter_syscall(regs))
 		return 0;
 	/* The arguments are still in regs: the kernel has just read or written
 	 * the memory they point to, so it is resident now. */

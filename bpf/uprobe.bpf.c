@@ -5,6 +5,7 @@
  * are decoded in userspace: BPF records the integer argument registers and
  * copies only the memory the DWARF types ask for (map func_specs). */
 #include "capture.bpf.h"
+#include "filter.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -151,21 +152,22 @@ int BPF_KPROBE(func_entry)
 	struct rtrace_func_entry *e;
 	struct batch *b;
 
-	if (!func_traced(pid_tgid >> 32))
+	if (!func_traced(pid_tgid >> 32) || !filter_thread(pid_tgid))
 		return 0;
 	cookie = bpf_get_attach_cookie(ctx);
-	if (!cookie_for(cookie, pid_tgid >> 32))
+	if (!cookie_for(cookie, pid_tgid >> 32) ||
+	    !filter_entry(task, PT_REGS_SP(ctx), cookie & RTRACE_COOKIE_NORET))
 		return 0;
+	id = (cookie & RTRACE_COOKIE_ID_MASK) * 2;
 	if (cookie & RTRACE_COOKIE_CAPTURE) {
-		struct rtrace_func_spec *spec;
+		/* none: captures at its return only */
+		struct rtrace_func_spec *spec = bpf_map_lookup_elem(&func_specs, &id);
 		struct scratch *s;
 		__u32 off = sizeof(*e);
 		int i;
 
-		id = cookie & RTRACE_COOKIE_ID_MASK;
-		spec = bpf_map_lookup_elem(&func_specs, &id);
 		if (!spec)
-			return 0;
+			goto plain;
 		e = (void *)scratch_begin(&s);
 		if (!e)
 			return 0;
@@ -176,12 +178,52 @@ int BPF_KPROBE(func_entry)
 		scratch_end(s, (void *)e, off);
 		return 0;
 	}
+plain:
 	e = record_begin(&b, sizeof(*e));
 	if (!e)
 		return 0;
 	fill_entry(e, ctx, task, pid_tgid, cookie);
 	record_end(b, e, sizeof(*e));
 	return 0;
+}
+
+static __always_inline void fill_return(struct rtrace_func_return *e, struct pt_regs *ctx,
+					__u64 pid_tgid, __u64 cookie, __u64 sp)
+{
+	fill_hdr(&e->hdr, RTRACE_EV_FUNC_RETURN, pid_tgid, sizeof(*e));
+	e->cookie = cookie;
+	e->sp = sp;
+	e->ret = PT_REGS_RC(ctx);
+	e->ret2 = ctx->dx;
+	e->nr_captures = 0;
+	e->pad[0] = e->pad[1] = e->pad[2] = 0;
+}
+
+/* The string a char * result points to, read at the return, when the caller has yet to
+ * touch it: what ltrace shows. Returns 1 if it wrote a block. */
+static __always_inline int take_ret_capture(__u8 *buf, __u32 *off,
+					    const struct rtrace_func_capture_spec *cs, __u64 ptr)
+{
+	__u32 o = *off & OFF_MASK, data = (o + sizeof(struct rtrace_capture)) & OFF_MASK;
+	__u32 lim = capture_limit(cs->size), room = capture_room(data);
+	struct rtrace_capture *c = (void *)&buf[o];
+	__u8 flags = 0;
+	long n;
+
+	if (cs->src != RTRACE_FCAP_RET || cs->kind != RTRACE_CAP_STR)
+		return 0;
+	c->idx = 0;
+	c->pad = 0;
+	c->len = 0;
+	if (!ptr) {
+		flags = RTRACE_CAPF_FAULT;
+	} else {
+		n = take_str(buf, data, lim < room ? lim : room, ptr, &flags);
+		c->len = n < 0 ? 0 : n;
+	}
+	c->flags = flags;
+	*off = o + sizeof(*c) + ((c->len + 7) & ~7U);
+	return 1;
 }
 
 /* The return record, from the uretprobe or from a probe on the function's way out (at a ret
@@ -191,20 +233,35 @@ static __always_inline void emit_return(struct pt_regs *ctx, __u64 sp)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 pid_tgid = (__u64)task->tgid << 32 | (__u32)task->pid;
-	__u64 cookie = bpf_get_attach_cookie(ctx);
+	__u64 cookie = bpf_get_attach_cookie(ctx), id;
 	struct rtrace_func_return *e;
 	struct batch *b;
 
-	if (!func_traced(pid_tgid >> 32) || !cookie_for(cookie, pid_tgid >> 32))
+	if (!func_traced(pid_tgid >> 32) || !filter_thread(pid_tgid) ||
+	    !cookie_for(cookie, pid_tgid >> 32) || !filter_return(task, sp - 8))
 		return;
+	id = (cookie & RTRACE_COOKIE_ID_MASK) * 2 + 1;
+	if ((cookie & (RTRACE_COOKIE_CAPTURE | RTRACE_COOKIE_TAIL)) == RTRACE_COOKIE_CAPTURE) {
+		/* none: captures at its entry only */
+		struct rtrace_func_spec *spec = bpf_map_lookup_elem(&func_specs, &id);
+		struct scratch *s;
+		__u32 off = sizeof(*e);
+
+		if (!spec)
+			goto plain;
+		e = (void *)scratch_begin(&s);
+		if (!e)
+			return;
+		fill_return(e, ctx, pid_tgid, cookie, sp);
+		e->nr_captures = take_ret_capture((void *)e, &off, &spec->cap[0], e->ret);
+		scratch_end(s, (void *)e, off);
+		return;
+	}
+plain:
 	e = record_begin(&b, sizeof(*e));
 	if (!e)
 		return;
-	fill_hdr(&e->hdr, RTRACE_EV_FUNC_RETURN, pid_tgid, sizeof(*e));
-	e->cookie = cookie;
-	e->sp = sp;
-	e->ret = PT_REGS_RC(ctx);
-	e->ret2 = ctx->dx;
+	fill_return(e, ctx, pid_tgid, cookie, sp);
 	record_end(b, e, sizeof(*e));
 }
 

@@ -21,6 +21,8 @@
 #define RTRACE_PATH_LEN		256
 #define RTRACE_BATCH_SIZE	4096	/* bytes of records a CPU gathers before output */
 #define RTRACE_MAX_CPUS		8192	/* CPUs whose batches the loader can flush */
+#define RTRACE_FILTER_MAX_DEPTH	32	/* --max-depth BPF applies (bpf/filter.bpf.h); deeper:
+					 * the loader alone */
 
 enum rtrace_event_type {
 	RTRACE_EV_SYS_ENTER = 1,
@@ -166,12 +168,15 @@ struct rtrace_func_return {
 	__u64 sp;		/* stack pointer after the return: entry sp + 8 */
 	__u64 ret;		/* rax */
 	__u64 ret2;		/* rdx: the second eightbyte of a 16-byte return */
+	__u16 nr_captures;	/* struct rtrace_capture blocks that follow (a char * result) */
+	__u16 pad[3];
 };
 
-/* What BPF copies at a function's entry for its arguments (map func_specs,
- * indexed by function id), as the loader's DWARF decoding asks: strings
- * behind char *, structs behind pointers (--deref), arguments passed on the
- * stack. Blocks follow the entry record like syscall captures. */
+/* What BPF copies at a function's entry for its arguments (map func_specs, key id * 2),
+ * as the loader's DWARF decoding asks: strings behind char *, structs behind pointers
+ * (--deref), arguments passed on the stack; and at its return (key id * 2 + 1) the string
+ * a char * result points to. Blocks follow the entry or return record like syscall
+ * captures. */
 #define RTRACE_MAX_FUNC_CAPTURES	4
 #define RTRACE_MAX_FUNCS		65536	/* function ids with a capture spec */
 
@@ -182,6 +187,7 @@ enum rtrace_fcap_src {
 	RTRACE_FCAP_STACK_PTR,	/* memory at the pointer stored at entry sp + off */
 	RTRACE_FCAP_GO_REG,	/* Go: regs[len_reg] * max(off, 1) bytes at the pointer in Go
 				 * register `reg` (a string's or a slice's contents) */
+	RTRACE_FCAP_RET,	/* at a C function's return: memory at the pointer in rax */
 };
 
 struct rtrace_func_capture_spec {
@@ -251,7 +257,7 @@ struct rtrace_lost {
 _Static_assert(sizeof(struct rtrace_hdr) == 24, "hdr layout");
 _Static_assert(sizeof(struct rtrace_sys_enter) == 80, "sys_enter layout");
 _Static_assert(sizeof(struct rtrace_sys_exit) == 40, "sys_exit layout");
-_Static_assert(sizeof(struct rtrace_func_return) == 56, "func_return layout");
+_Static_assert(sizeof(struct rtrace_func_return) == 64, "func_return layout");
 _Static_assert(sizeof(struct rtrace_func_entry) == 112, "func_entry layout");
 _Static_assert(sizeof(struct rtrace_func_capture_spec) == 12, "func_capture_spec layout");
 _Static_assert(sizeof(struct rtrace_go_call) == 144, "go_call layout");

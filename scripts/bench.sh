@@ -115,6 +115,19 @@ if command -v uftrace >/dev/null; then
 fi
 
 echo
+echo "Filters cut in BPF ($((CALLS / 5)) calls of outer(), each calling work() 4 times; per outer())"
+NC=$((CALLS / 5))
+interleaved base "$W nested $NC" \
+	floor "$FLOOR func work $W nested $NC" \
+	nest_all "./rtrace $BUF -x outer -x work -e trace=none -o $TMP/n.txt -- $W nested $NC" \
+	nest_d1 "./rtrace $BUF --max-depth 1 -x outer -x work -e trace=none -o $TMP/n1.txt -- $W nested $NC" \
+	nest_s10 "./rtrace $BUF --sample 10 -x outer -x work -e trace=none -o $TMP/n10.txt -- $W nested $NC"
+base_rows "no-op probes on work() alone (floor)"
+row "rtrace -x outer -x work" "${NS[nest_all]}" "$base" "$fl"
+row "  --max-depth 1 (work cut)" "${NS[nest_d1]}" "$base" "$fl"
+row "  --sample 10" "${NS[nest_s10]}" "$base" "$fl"
+
+echo
 echo "Probe placement ($CALLS calls of mtj(), whose entry is mov; test; je)"
 interleaved base "$W mtj $CALLS" \
 	floor "$FLOOR func mtj $W mtj $CALLS" \

@@ -382,6 +382,7 @@ int main(int argc, char **argv)
 	oopts.max_depth = env.max_depth;
 	oopts.only_tid = env.only_tid;
 	oopts.sample = env.sample;
+	oopts.sampled_c = env.sample;	/* by BPF */
 	oopts.min_dur_ns = env.min_dur_ns;
 	oopts.wall_offset_ns = wall_offset_ns();
 	oopts.no_sink = !out;

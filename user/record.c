@@ -68,6 +68,9 @@ void record_meta(struct recorder *r, int argc, char **argv, const struct output_
 	meta_num(r, "raw_args", oopts->raw_args);
 	meta_num(r, "no_args", oopts->no_args);
 	meta_num(r, "prefix_tids", oopts->prefix_tids);
+	/* Filters BPF applied: a frame it was unsure of is in the file, the replay hides it. */
+	meta_num(r, "max_depth", oopts->max_depth);
+	meta_num(r, "only_tid", oopts->only_tid);
 }
 
 void record_name(struct recorder *r, int pid, const char *name)

@@ -4,6 +4,7 @@
  * (when the file there is the one traced: same build-id), and what the live process
  * answered the decoders given back by a replay view. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -87,6 +88,11 @@ static void on_meta(void *ctx, const char *key, const char *value)
 		r->oopts.no_args = v;
 	else if (!strcmp(key, "prefix_tids"))
 		r->oopts.prefix_tids = v;
+	else if (!strcmp(key, "max_depth") && v > 0 && v <= INT_MAX &&
+		 (!r->oopts.max_depth || v < r->oopts.max_depth))
+		r->oopts.max_depth = v;		/* what was recorded, and no deeper */
+	else if (!strcmp(key, "only_tid") && v > 0 && v <= UINT_MAX && !r->oopts.only_tid)
+		r->oopts.only_tid = v;
 	else if (!strncmp(key, "cwd.", 4) || !strncmp(key, "comm.", 5)) {
 		void *grown = realloc(r->cwds, (r->nr_cwds + 1) * sizeof(*r->cwds));
 

@@ -94,27 +94,50 @@ static void set_capture_masks(struct tracer *tr)
 		}
 }
 
-/* The func_specs map holds one entry per function whose arguments BPF
- * copies memory for (strings, structs, stack); sized before load. */
+/* The func_specs map holds one entry per function whose arguments BPF copies memory for
+ * (strings, structs, stack; key id * 2) and one per function whose char * result it reads
+ * (key id * 2 + 1); sized before load. */
 static size_t nr_func_specs(const struct tracer *tr)
 {
 	size_t i, n = 0;
 
 	for (i = 0; tr->funcs && i < tr->funcs->nr_funcs; i++)
-		n += tr->funcs->funcs[i].has_spec;
+		n += tr->funcs->funcs[i].has_spec + tr->funcs->funcs[i].has_ret_spec;
 	return n;
+}
+
+/* Function @id's specs into the func_specs map at @fd: 0, or -errno (the map is full) after
+ * dropping what did not fit, so that no cookie asks for a spec BPF cannot find. */
+static int put_func_specs(int fd, struct func_desc *f, __u64 id)
+{
+	__u64 key = id * 2;
+	int err = 0;
+
+	if (f->go.is_go)
+		return 0;	/* go_attach.c: map go_specs */
+	if (f->has_spec && bpf_map_update_elem(fd, &key, &f->spec, BPF_ANY)) {
+		err = -errno;
+		f->has_spec = false;
+	}
+	key++;
+	if (f->has_ret_spec && bpf_map_update_elem(fd, &key, &f->ret_spec, BPF_ANY)) {
+		err = -errno;
+		f->has_ret_spec = false;
+	}
+	return err;
 }
 
 /* Returns 0 or -errno. */
 static int load_func_specs(struct tracer *tr)
 {
-	int fd = bpf_map__fd(tr->skel->maps.func_specs);
+	int fd = bpf_map__fd(tr->skel->maps.func_specs), err;
 	__u64 id;
 
-	for (id = 0; tr->funcs && id < tr->funcs->nr_funcs; id++)
-		if (tr->funcs->funcs[id].has_spec &&
-		    bpf_map_update_elem(fd, &id, &tr->funcs->funcs[id].spec, BPF_ANY))
-			return -errno;
+	for (id = 0; tr->funcs && id < tr->funcs->nr_funcs; id++) {
+		err = put_func_specs(fd, &tr->funcs->funcs[id], id);
+		if (err)
+			return err;
+	}
 	return 0;
 }
 
@@ -183,6 +206,12 @@ int tracer_load(struct tracer *tr, const struct env *env)
 	memcpy((void *)tr->skel->rodata->syscall_mask, env->syscall_mask,
 	       sizeof(env->syscall_mask));
 	tr->skel->rodata->buf_limit = env->string_limit;
+	/* The filters that can cut records at their source (bpf/filter.bpf.h); the output
+	 * applies them all again, and the rest. */
+	tr->skel->rodata->filter_tid = env->only_tid;
+	if (env->max_depth <= RTRACE_FILTER_MAX_DEPTH)
+		tr->skel->rodata->filter_max_depth = env->max_depth;
+	tr->skel->rodata->filter_sample = env->sample;
 	/* Tests: the path a record with captures takes when its CPU's scratch
 	 * buffer is busy (a builder was preempted there). */
 	tr->skel->rodata->scratch_off = env_set("RTRACE_NO_SCRATCH");
@@ -326,7 +355,7 @@ static enum funcs_ret_how ret_how(const struct tracer *tr, const struct func_tab
 static __u64 func_cookie(const struct tracer *tr, const struct func_table *ft, size_t i)
 {
 	return i | (ret_how(tr, ft, i) == FUNCS_RET_NONE ? RTRACE_COOKIE_NORET : 0) |
-	       (ft->funcs[i].has_spec ? RTRACE_COOKIE_CAPTURE : 0) |
+	       (ft->funcs[i].has_spec || ft->funcs[i].has_ret_spec ? RTRACE_COOKIE_CAPTURE : 0) |
 	       (tr->attach_pid > 0 ? (__u64)tr->attach_pid << RTRACE_COOKIE_OWNER_SHIFT : 0);
 }
 
@@ -845,15 +874,9 @@ int tracer_add_func_specs(struct tracer *tr, struct func_table *ft, size_t first
 	size_t dropped = 0;
 	__u64 id;
 
-	for (id = first; id < ft->nr_funcs; id++) {
-		if (!ft->funcs[id].has_spec ||
-		    !bpf_map_update_elem(fd, &id, &ft->funcs[id].spec, BPF_ANY))
-			continue;
-		/* The map is full: plain entries, arguments without the memory behind them,
-		 * rather than a cookie that asks for a spec BPF cannot find. */
-		ft->funcs[id].has_spec = false;
-		dropped++;
-	}
+	for (id = first; id < ft->nr_funcs; id++)
+		/* The map is full: plain records, values without the memory behind them. */
+		dropped += put_func_specs(fd, &ft->funcs[id], id) != 0;
 	if (dropped)
 		vlog("%zu functions traced without argument memory: the spec map is full", dropped);
 	return 0;

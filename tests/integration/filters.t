@@ -36,6 +36,46 @@ is "$(grep -c '"type":"call"' "$SCRATCH/live3")" "$(grep '"type":"call"' "$SCRAT
 is "$(python3 -c 'import json, sys; print(max(json.loads(l)["depth"] for l in open(sys.argv[1]) if "\"call\"" in l))' "$SCRATCH/live3")" 2 \
    "live --max-depth 3: none deeper"
 
+# In BPF: what --max-depth, --sample and --tid hide is never recorded. fib 15 makes 1,973
+# fib calls: with --max-depth 2 the file holds main's and fib(15)'s entries and returns,
+# the exec and the exit.
+recs() { "$RTRACE" info "$1" | awk '$1 == "records" { print $2 }'; }
+"$RTRACE" record -o "$SCRATCH/all15.rtrace" -e trace=none -x fib -x main -- "$TARGETS/fib" 15 > /dev/null 2>&1
+"$RTRACE" record -o "$SCRATCH/d2.rtrace" --max-depth 2 -e trace=none -x fib -x main -- "$TARGETS/fib" 15 > /dev/null 2>&1
+is "$(recs "$SCRATCH/all15.rtrace"):$(recs "$SCRATCH/d2.rtrace")" "3950:6" \
+   "record --max-depth 2: 6 records where the whole run has 3,950 (cut in BPF)"
+# what happened, less the times and addresses that differ from run to run
+shape() {
+	"$RTRACE" replay --json "$@" | python3 -c '
+import json, sys
+for l in sys.stdin:
+    e = json.loads(l)
+    print(e["type"], e.get("name"), e.get("depth"), e.get("args", {}).get("n"), e.get("ret"))'
+}
+is "$(shape --max-depth 2 "$SCRATCH/all15.rtrace")" "$(shape "$SCRATCH/d2.rtrace")" \
+   "... the same calls as the whole run's replay with --max-depth 2"
+"$RTRACE" record -o "$SCRATCH/s10.rtrace" --sample 10 -x work -e trace=getppid -- "$TARGETS/threads" > /dev/null 2>&1
+"$RTRACE" replay --json "$SCRATCH/s10.rtrace" > "$SCRATCH/s10.json"
+is "$(recs "$SCRATCH/s10.rtrace"):$(grep -c '"type":"call"' "$SCRATCH/s10.json"):$(grep -c '"name":"getppid"' "$SCRATCH/s10.json")" "42:10:10" \
+   "record --sample 10 on 100 calls: 10 calls and their getppid recorded, 42 records (cut in BPF)"
+"$TARGETS/loop" > /dev/null &
+loop=$!
+wait_comm "$loop" loop
+for tid in "$loop" 1; do
+	"$RTRACE" record -v -o "$SCRATCH/tid$tid.rtrace" -p "$loop" --tid "$tid" -x tick -e trace=getppid \
+		2> "$SCRATCH/tid.err" &
+	rt=$!
+	wait_ready "$SCRATCH/tid.err"
+	sleep 0.5
+	kill -INT "$rt"
+	wait "$rt"
+done
+kill "$loop"
+wait "$loop" 2> /dev/null
+n=$(recs "$SCRATCH/tid$loop.rtrace")
+[ "$n" -ge 40 ]; ok $? "record -p PID --tid PID: its ticks and getppid ($n records)"
+is "$(recs "$SCRATCH/tid1.rtrace")" 0 "record -p PID --tid 1: no record of another thread (cut in BPF)"
+
 # --tid: one worker's calls and syscalls; process events stay.
 T=$SCRATCH/thr.rtrace
 "$RTRACE" record -o "$T" -x work -- "$TARGETS/threads" > /dev/null 2>&1

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 T=$TARGETS/types
 FUNCS=(-x ints -x wide -x enums -x strings -x byvalue -x floats -x stacked -x bigval -x deref
-       -x pick -x is_even -x nothing -x greeting -x callback -x twice -x peek)
+       -x pick -x is_even -x nothing -x greeting -x fill -x callback -x twice -x peek)
 
 "$RTRACE" "${FUNCS[@]}" --deref -e trace=none -o "$SCRATCH/t.txt" -- "$T"
 is "$?" 0 "types target exits 0"
@@ -24,7 +24,8 @@ expect 'deref(n=&{id=1, name=ADDR, next=ADDR}) = 3' "--deref shows the struct be
 expect 'pick(i=7) = BLUE' "enum return by name"
 expect 'is_even(i=4) = true' "bool return"
 expect 'nothing()' "void function: no return value"
-expect 'greeting() = ADDR' "pointer return"
+expect 'greeting() = "hello"' "a char * result, read at the return"
+expect 'fill(dst="empty") = "filled"' "... as it was at the return, not as the caller changed it after"
 expect 'callback(fn=twice, x=21) {' "a function pointer by its symbol"
 expect '  twice(x=21) = 42' "nested call with arguments"
 expect 'peek(p=ADDR <unreadable>) = 1' "an unreadable string pointer says so"
@@ -33,6 +34,9 @@ expect 'peek(p=ADDR <unreadable>) = 1' "an unreadable string pointer says so"
 "$RTRACE" -x far_str -e trace=none -o "$SCRATCH/far.txt" -- "$T" far > "$SCRATCH/far.out"
 is "$(cat "$SCRATCH/far.out")" "far page present: 0" "the string's page was not mapped at the call"
 like "$(cat "$SCRATCH/far.txt")" '^far_str\(s="far"\) = 1 <' "a constant string BPF could not read is still shown"
+"$RTRACE" --json -x fill -x greeting -e trace=none -o "$SCRATCH/ret.json" -- "$T"
+is "$(jsonq "$SCRATCH/ret.json" "[(e['name'], e['ret']) for e in ev if e['type']=='return']")" \
+   "[('greeting', 'hello'), ('fill', 'filled')]" "--json: char * results as strings"
 "$RTRACE" -x deref -e trace=none -o "$SCRATCH/nd.txt" -- "$T"
 like "$(cat "$SCRATCH/nd.txt")" '^deref\(n=0x[0-9a-f]+\) = 3 <' "without --deref, a struct pointer is an address"
 

@@ -4,6 +4,7 @@
  *   bench_work calls6 N    N calls of work6(), six integer arguments
  *   bench_work mtj N       N calls of mtj(), whose entry is mov; test; je: a probe on its
  *                          first byte is single-stepped, one moved to the je emulated
+ *   bench_work nested N    N calls of outer(), each calling work() 4 times (filters)
  *   bench_work syscalls N  N getppid syscalls */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,11 @@ __attribute__((noinline)) long work6(long a, long b, long c, long d, long e, lon
 	volatile long v = a;
 
 	return v + b + c + d + e + f;
+}
+
+__attribute__((noinline)) long outer(long i)
+{
+	return work(i) + work(i + 1) + work(i + 2) + work(i + 3);
 }
 
 long mtj(long a, long b);
@@ -60,6 +66,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "calls6"))
 		for (i = 0; i < n; i++)
 			sum += work6(i, 1, 2, 3, 4, 5);
+	else if (!strcmp(argv[1], "nested"))
+		for (i = 0; i < n; i++)
+			sum += outer(i);
 	else if (!strcmp(argv[1], "mtj"))
 		for (i = 0; i < n; i++)
 			sum += mtj(i, i & 1);

@@ -95,6 +95,13 @@ __attribute__((noinline)) const char *greeting(void)
 	return "hello";
 }
 
+/* Its result is overwritten once it has returned: only a read at the return shows it. */
+__attribute__((noinline)) char *fill(char *dst)
+{
+	strcpy(dst, "filled");
+	return dst;
+}
+
 __attribute__((noinline)) int callback(int (*fn)(int), int x)
 {
 	int r = fn(x);
@@ -139,7 +146,7 @@ __attribute__((noinline)) int twice(int x)
 
 int main(int argc, char **argv)
 {
-	char buf[] = "mutable";
+	char buf[] = "mutable", out[16] = "empty";
 	struct node tail = { 2, "tail", NULL }, head = { 1, "head", &tail };
 	struct big b = { { 10, 20, 30, 40 } };
 
@@ -160,6 +167,8 @@ int main(int argc, char **argv)
 	is_even(4);
 	nothing();
 	touch(greeting());
+	strcpy(fill(out), "changed");
+	touch(out);
 	callback(twice, 21);
 	peek((const char *)16);
 	return 0;

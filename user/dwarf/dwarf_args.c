@@ -740,6 +740,19 @@ int dwarf_proto_captures(const struct dwarf_proto *p, bool deref, struct rtrace_
 	return p->nr_caps[deref];
 }
 
+int dwarf_proto_ret_captures(const struct dwarf_proto *p, struct rtrace_func_spec *spec)
+{
+	if (!spec)
+		return -EINVAL;
+	memset(spec, 0, sizeof(*spec));
+	if (!p || p->ret_loc != RET_REGS || !p->ret || p->ret->kind != DT_PTR ||
+	    p->ret->is_ref || !dt_is_string_target(p->ret->target))
+		return 0;
+	spec->cap[0].kind = RTRACE_CAP_STR;
+	spec->cap[0].src = RTRACE_FCAP_RET;
+	return 1;
+}
+
 /* ---- accessors ---- */
 
 const char *dwarf_proto_name(const struct dwarf_proto *p)

@@ -59,6 +59,9 @@ const struct dwarf_proto *dwarf_proto_find(struct dwarf_module *m, const char *n
  * -EINVAL for a NULL @spec.
  */
 int dwarf_proto_captures(const struct dwarf_proto *p, bool deref, struct rtrace_func_spec *spec);
+/* What BPF copies at the return of @p: the string a char * result points to. Returns the
+ * number of captures (0 or 1), or -EINVAL for a NULL @spec. */
+int dwarf_proto_ret_captures(const struct dwarf_proto *p, struct rtrace_func_spec *spec);
 
 /* What one call recorded. */
 struct dwarf_value_src {

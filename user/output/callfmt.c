@@ -225,6 +225,18 @@ static void go_ret_value(struct callfmt *cf, FILE *out, const struct output_func
 		fprintf(out, ",\"ret_raw\":%lld", (long long)e->regs[0]);
 }
 
+/* A C function's result by its type, with the string a char * result pointed to when BPF
+ * read it at the return. */
+static void c_ret_value(FILE *out, const struct output_func *f,
+			const struct rtrace_func_return *e, size_t size,
+			const struct dwarf_format_opts *d)
+{
+	struct sysdecode_capture cap[1] = {};
+
+	sysdecode_captures(e + 1, size - sizeof(*e), e->nr_captures, cap, 1);
+	dwarf_format_ret_cap(out, f->proto, e->ret, e->ret2, cap, d);
+}
+
 void callfmt_ret(struct callfmt *cf, FILE *out, const struct output_func *f, const void *rec,
 		 size_t size)
 {
@@ -248,7 +260,7 @@ void callfmt_ret(struct callfmt *cf, FILE *out, const struct output_func *f, con
 		return;
 	fputs(" = ", out);
 	dwarf_opts(cf, false, &d);
-	dwarf_format_ret(out, f->proto, e->ret, e->ret2, &d);
+	c_ret_value(out, f, e, size, &d);
 }
 
 void callfmt_json_ret(struct callfmt *cf, FILE *out, const struct output_func *f,
@@ -272,7 +284,7 @@ void callfmt_json_ret(struct callfmt *cf, FILE *out, const struct output_func *f
 		fputs("null", out);
 	else {
 		dwarf_opts(cf, true, &d);
-		dwarf_format_ret(out, f->proto, e->ret, e->ret2, &d);
+		c_ret_value(out, f, e, size, &d);
 	}
 	if (f->proto)
 		fprintf(out, ",\"ret_raw\":%lld", (long long)e->ret);

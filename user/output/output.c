@@ -103,6 +103,7 @@ struct output *output_new(FILE *out, const struct output_opts *opts, func_info_f
 		.max_depth = opts->max_depth, .only_tid = opts->only_tid,
 		.since_ns = opts->since_ns, .until_ns = opts->until_ns,
 		.min_dur_ns = opts->min_dur_ns, .sample = opts->sample,
+		.sampled_c = opts->sampled_c,
 	});
 	o->funcs = funcs;
 	o->funcs_ctx = funcs_ctx;

@@ -35,6 +35,7 @@ struct output_opts {
 	int max_depth;		/* --max-depth N: calls at depth 0..N-1 only; 0: all */
 	__u32 only_tid;		/* --tid TID: that thread's events only; 0: all */
 	__u32 sample;		/* --sample N: 1 in N outermost calls, with all inside */
+	bool sampled_c;		/* ... C calls sampled already, by BPF */
 	__u64 since_ns, until_ns;	/* --since/--until: from the first record; 0: open */
 	__u64 min_dur_ns;	/* --min-duration: calls and syscalls that took at least this */
 	/* On a trace file: -e trace=SET (NULL: every syscall) and -x [MODULE:]GLOB narrowing

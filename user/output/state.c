@@ -219,8 +219,10 @@ static bool unsampled(struct out_state *st, struct tid_state *t, const struct ou
 {
 	if (!st->filter.sample || !t)
 		return false;
-	if (e->type == OUT_CALL && e->depth == 0)
-		t->unsampled = st->outermost++ % st->filter.sample != 0;
+	if (e->type == OUT_CALL && e->depth == 0 && e->call.returns)
+		/* C calls sampled where they were recorded: shown, since BPF kept them */
+		t->unsampled = st->filter.sampled_c && !t->g ? false :
+			       st->outermost++ % st->filter.sample != 0;
 	if (e->type == OUT_CALL || e->type == OUT_RETURN)
 		return t->unsampled;
 	if (e->type == OUT_SYS_ENTER || e->type == OUT_SYSCALL)

@@ -28,6 +28,8 @@ struct out_filter {
 				 * one that took more are shown) */
 	__u32 sample;		/* all but 1 in N outermost calls (of all threads, counted)
 				 * and what is inside them */
+	bool sampled_c;		/* C calls were sampled by BPF (bpf/filter.bpf.h): sample
+				 * Go calls only */
 };
 
 void out_state_set_filter(struct out_state *st, const struct out_filter *f);

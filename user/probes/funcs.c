@@ -452,6 +452,7 @@ static void load_types(struct func_table *ft, size_t first, const struct funcs_o
 		if (!f->proto)
 			continue;
 		f->has_spec = dwarf_proto_captures(f->proto, opts->deref, &f->spec) > 0;
+		f->has_ret_spec = dwarf_proto_ret_captures(f->proto, &f->ret_spec) > 0;
 		if (log_verbosity > 0) {
 			/* Where each argument is read from: what -v is for. */
 			fputs("rtrace: ", stderr);

@@ -41,7 +41,8 @@ struct func_desc {
 	/* Go code (go.is_go): entry and RET-site probes, values by Go's register ABI */
 	struct go_sites go;
 	const struct go_proto *go_proto;	/* NULL: no DWARF for it */
-	bool has_ret_spec;	/* BPF copies memory for its results at the RET sites */
+	bool has_ret_spec;	/* BPF copies memory for its results: ret_spec (Go: at the RET
+				 * sites; C: a char * result) */
 	struct rtrace_func_spec ret_spec;
 };
 
