@@ -2,7 +2,7 @@
 /* Syscall enter/exit for traced processes. One record per edge: the loader
  * pairs them per thread, which keeps blocking calls visible while they block. */
 #include "capture.bpf.h"
-#include "filter.bpf.h"
+#include "counts.bpf.h"
 
 #define NR_EXECVE	59
 #define NR_EXECVEAT	322
@@ -92,6 +92,10 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		__sync_fetch_and_add(&sigreturns_pending, 1);
 		bpf_map_update_elem(&in_sigreturn, &tid, &one, BPF_ANY);
 	}
+	if (count_only) {
+		count_sys_enter(id);
+		return 0;
+	}
 	if (mask_has(capture_enter_mask, id)) {
 		struct scratch *s;
 
@@ -130,6 +134,10 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (!traced_now(pid_tgid >> 32, id) || !syscall_wanted(id) || !filter_thread(pid_tgid) ||
 	    !filter_syscall(regs))
 		return 0;
+	if (count_only) {
+		count_sys_exit(id, ret);
+		return 0;
+	}
 	/* The arguments are still in regs: the kernel has just read or written
 	 * the memory they point to, so it is resident now. */
 	if (mask_has(capture_exit_mask, id)) {

@@ -5,7 +5,7 @@
  * are decoded in userspace: BPF records the integer argument registers and
  * copies only the memory the DWARF types ask for (map func_specs). */
 #include "capture.bpf.h"
-#include "filter.bpf.h"
+#include "counts.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -158,6 +158,10 @@ int BPF_KPROBE(func_entry)
 	if (!cookie_for(cookie, pid_tgid >> 32) ||
 	    !filter_entry(task, PT_REGS_SP(ctx), cookie & RTRACE_COOKIE_NORET))
 		return 0;
+	if (count_only) {
+		count_entry(task, PT_REGS_SP(ctx), cookie);
+		return 0;
+	}
 	id = (cookie & RTRACE_COOKIE_ID_MASK) * 2;
 	if (cookie & RTRACE_COOKIE_CAPTURE) {
 		/* none: captures at its return only */
@@ -240,6 +244,10 @@ static __always_inline void emit_return(struct pt_regs *ctx, __u64 sp)
 	if (!func_traced(pid_tgid >> 32) || !filter_thread(pid_tgid) ||
 	    !cookie_for(cookie, pid_tgid >> 32) || !filter_return(task, sp - 8))
 		return;
+	if (count_only) {
+		count_return(task, sp - 8, cookie);
+		return;
+	}
 	id = (cookie & RTRACE_COOKIE_ID_MASK) * 2 + 1;
 	if ((cookie & (RTRACE_COOKIE_CAPTURE | RTRACE_COOKIE_TAIL)) == RTRACE_COOKIE_CAPTURE) {
 		/* none: captures at its entry only */

@@ -42,6 +42,9 @@ enum rtrace_event_type {
 	 * by the loader, never by BPF, so that losses travel in the stream with the
 	 * records, at the place in time where they happened. */
 	RTRACE_EV_LOST,
+	/* struct rtrace_count: -c's figures for one syscall or function, added up by BPF (no
+	 * record per event) and read by the loader at the end. Made by the loader. */
+	RTRACE_EV_COUNT,
 };
 
 /* Cookie bit: the function has an entry probe only (Go, vfork, setjmp...):
@@ -253,8 +256,29 @@ struct rtrace_lost {
 	__u64 count;
 };
 
+/* -c in BPF (bpf/counts.bpf.h): per-CPU sums for each syscall number and function id. */
+struct rtrace_count_val {
+	__u64 calls;
+	__u64 errors;		/* syscalls that returned -1..-4095 */
+	__u64 ns;		/* time from entry to return, of those whose entry was seen */
+};
+
+enum rtrace_count_kind {
+	RTRACE_COUNT_SYSCALL = 1,	/* id: the syscall number */
+	RTRACE_COUNT_FUNC,		/* id: the function id */
+};
+
+struct rtrace_count {
+	struct rtrace_hdr hdr;	/* tid and tgid 0, ts_ns when read */
+	__u32 kind;		/* enum rtrace_count_kind */
+	__u32 pad;
+	__u64 id;
+	struct rtrace_count_val val;
+};
+
 #ifndef __bpf__
 _Static_assert(sizeof(struct rtrace_hdr) == 24, "hdr layout");
+_Static_assert(sizeof(struct rtrace_count) == 64, "count layout");
 _Static_assert(sizeof(struct rtrace_sys_enter) == 80, "sys_enter layout");
 _Static_assert(sizeof(struct rtrace_sys_exit) == 40, "sys_exit layout");
 _Static_assert(sizeof(struct rtrace_func_return) == 64, "func_return layout");

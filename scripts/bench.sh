@@ -95,10 +95,12 @@ interleaved base "$W calls $CALLS" \
 	floor "$FLOOR func work $W calls $CALLS" \
 	fn_text "./rtrace $BUF -x work -e trace=none -o $TMP/o.txt -- $W calls $CALLS" \
 	fn_json "./rtrace $BUF --json -x work -e trace=none -o $TMP/o.json -- $W calls $CALLS" \
+	fn_count "./rtrace -c -x work -e trace=none -o $TMP/oc.txt -- $W calls $CALLS" \
 	fn_nobatch "env RTRACE_NO_BATCHES=1 ./rtrace $BUF -x work -e trace=none -o $TMP/o1.txt -- $W calls $CALLS"
 base_rows "no-op uprobe+uretprobe (floor)"
 row "rtrace -x work" "${NS[fn_text]}" "$base" "$fl"
 row "rtrace --json -x work" "${NS[fn_json]}" "$base" "$fl"
+row "rtrace -c -x work (added up in BPF)" "${NS[fn_count]}" "$base" "$fl"
 row "rtrace, one record per event" "${NS[fn_nobatch]}" "$base" "$fl"
 if command -v bpftrace >/dev/null; then
 	NS[fn_bt]=$(median_ns bpftrace -q -o $TMP/bt.txt -e "uprobe:$W:work { printf(\"%d work\n\", tid); } uretprobe:$W:work { printf(\"%d ret %d\n\", tid, retval); }" -c "$W calls $CALLS")
@@ -154,11 +156,13 @@ interleaved base "$W syscalls $SYSCALLS" \
 	sys_none "./rtrace $BUF -e trace=getpid -o $TMP/n.txt -- $W syscalls $SYSCALLS" \
 	sys_text "./rtrace $BUF -o $TMP/s.txt -- $W syscalls $SYSCALLS" \
 	sys_json "./rtrace $BUF --json -o $TMP/s.json -- $W syscalls $SYSCALLS" \
+	sys_count "./rtrace -c -o $TMP/sc.txt -- $W syscalls $SYSCALLS" \
 	sys_nobatch "env RTRACE_NO_BATCHES=1 ./rtrace $BUF -o $TMP/s1.txt -- $W syscalls $SYSCALLS"
 base_rows "no-op tp_btf enter+exit (floor)"
 row "rtrace -e trace=getpid (filtered)" "${NS[sys_none]}" "$base" "$fl"
 row "rtrace" "${NS[sys_text]}" "$base" "$fl"
 row "rtrace --json" "${NS[sys_json]}" "$base" "$fl"
+row "rtrace -c (added up in BPF)" "${NS[sys_count]}" "$base" "$fl"
 row "rtrace, one record per event" "${NS[sys_nobatch]}" "$base" "$fl"
 NS[sys_st]=$(RUNS=1 median_ns strace -f -o $TMP/st.txt $W syscalls $((SYSCALLS / 10)))
 row "strace -f (1 run, syscalls/10)" "${NS[sys_st]}" "$base" "$fl"

@@ -205,6 +205,22 @@ static bool env_flag(const char *name)
 /* --list: resolves the specs (all the executable's functions without any) and prints where
  * each probe would go. Attaches nothing, so needs no privilege beyond reading the files.
  * Returns the exit status. */
+/* -c alone is added up in BPF, with no record per event (bpf/counts.bpf.h): unless a filter
+ * that works on the events is on, Go functions (paired per goroutine) are traced, or
+ * RTRACE_NO_BPF_COUNTS=1 (tests: the events' figures to compare). */
+static bool count_in_bpf(const struct env *env, const struct func_table *ft)
+{
+	size_t i;
+
+	if (!env->summary || env->mode != MODE_LIVE || env->max_depth || env->only_tid ||
+	    env->sample || env->min_dur_ns || env_flag("RTRACE_NO_BPF_COUNTS"))
+		return false;
+	for (i = 0; i < ft->nr_funcs; i++)
+		if (ft->funcs[i].go.is_go)
+			return false;
+	return true;
+}
+
 static int list_functions(const struct env *env, const char *exe, pid_t pid)
 {
 	static char all[] = "*";
@@ -365,6 +381,7 @@ int main(int argc, char **argv)
 		tr.specs = specs;
 	}
 	tr.funcs = &funcs;
+	tr.count_in_bpf = count_in_bpf(&env, &funcs);
 	err = tracer_load(&tr, &env);
 	if (err)
 		goto cleanup;
@@ -491,6 +508,8 @@ int main(int argc, char **argv)
 	tracer_detach(&tr);
 	if (!err)
 		err = tracer_poll(&tr, 0, true);
+	if (!err)
+		err = tracer_emit_counts(&tr);
 	output_finish(tr.out);
 	output_get_stats(tr.out, &stats);
 	if (stats.lost)

@@ -212,6 +212,7 @@ int tracer_load(struct tracer *tr, const struct env *env)
 	if (env->max_depth <= RTRACE_FILTER_MAX_DEPTH)
 		tr->skel->rodata->filter_max_depth = env->max_depth;
 	tr->skel->rodata->filter_sample = env->sample;
+	tr->skel->rodata->count_only = tr->count_in_bpf;
 	/* Tests: the path a record with captures takes when its CPU's scratch
 	 * buffer is busy (a builder was preempted there). */
 	tr->skel->rodata->scratch_off = env_set("RTRACE_NO_SCRATCH");
@@ -250,6 +251,11 @@ int tracer_load(struct tracer *tr, const struct env *env)
 	/* Room for the functions of programs and libraries that appear later (follow.c). */
 	err = bpf_map__set_max_entries(tr->skel->maps.func_specs,
 				       nr_func_specs(tr) + RTRACE_SPEC_HEADROOM);
+	/* -c in BPF: a sum per function id, those of later programs and libraries too */
+	if (!err && tr->count_in_bpf)
+		err = bpf_map__set_max_entries(tr->skel->maps.func_counts,
+					       (tr->funcs ? tr->funcs->nr_funcs : 0) +
+					       RTRACE_SPEC_HEADROOM);
 	if (!err)
 		err = go_prepare(tr, tr->use_multi, env->nr_func_specs && env->follow);
 	if (err)

@@ -45,6 +45,8 @@ struct tracer {
 	const struct func_table *funcs;
 	/* set before tracer_load: what to copy for each syscall, or NULL */
 	const struct rtrace_syscall_spec *specs;
+	/* set before tracer_load: -c added up in BPF, no record per event (tracer_counts.c) */
+	bool count_in_bpf;
 	/* Hears of each process event (fork, exec, exit, link map change) as it arrives. */
 	void (*on_proc)(void *ctx, const struct rtrace_hdr *h, size_t size);
 	void *on_proc_ctx;
@@ -80,6 +82,9 @@ int tracer_attach_linkmap(struct tracer *tr, const char *path, unsigned long lon
 /* Puts the capture specs of ft->funcs[first..] in BPF's map; a function whose spec does not
  * fit is traced without one. Returns 0. */
 int tracer_add_func_specs(struct tracer *tr, struct func_table *ft, size_t first);
+/* With count_in_bpf, once tracing has stopped: the sums to output, as RTRACE_EV_COUNT
+ * records. Returns 0 or -errno. */
+int tracer_emit_counts(struct tracer *tr);
 /* -ESRCH when process @pid (> 0) is gone (exited, or a zombie), else @err: an attach that
  * failed because its process went away. */
 int tracer_gone(int err, pid_t pid);

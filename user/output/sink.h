@@ -26,6 +26,7 @@ enum out_ev_type {
 	OUT_LOST,	/* records the kernel could not deliver */
 	OUT_END,	/* the trace ends: what is still open comes next */
 	OUT_NAME,	/* a process's name as tracing began (an attached one's comm) */
+	OUT_COUNT,	/* -c's sums for a syscall or a function, added up by BPF */
 };
 
 enum out_ret_kind {
@@ -95,6 +96,11 @@ struct out_event {
 		struct {
 			const char *name;
 		} name;
+		struct {
+			bool func;		/* id: a function id, else a syscall number */
+			__u64 id;
+			__u64 calls, errors, ns;
+		} count;
 	};
 };
 

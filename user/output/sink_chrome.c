@@ -148,7 +148,7 @@ static void chrome_event(struct out_sink *sink, const struct out_event *e)
 		s->based = true;
 	}
 	procnames_event(&s->names, e);
-	if (e->type == OUT_NAME)
+	if (e->type == OUT_NAME || e->type == OUT_COUNT)
 		return;
 	if (e->type != OUT_LOST && e->type != OUT_END)
 		seen(s, &e->who);
@@ -202,6 +202,7 @@ static void chrome_event(struct out_sink *sink, const struct out_event *e)
 		break;
 	case OUT_SYS_ENTER:
 	case OUT_NAME:
+	case OUT_COUNT:
 		break;
 	}
 }

@@ -165,6 +165,7 @@ static void json_event(struct out_sink *sink, const struct out_event *e)
 	case OUT_SYS_ENTER:
 	case OUT_END:
 	case OUT_NAME:
+	case OUT_COUNT:
 		break;
 	}
 }

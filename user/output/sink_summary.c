@@ -19,17 +19,16 @@ struct summary_sink {
 	size_t nr_func_counts;
 };
 
-static void count_syscall(struct summary_sink *s, __u32 nr, __s64 ret, __u64 ns)
+static void count_syscall(struct summary_sink *s, __u32 nr, __u64 calls, __u64 errors, __u64 ns)
 {
 	struct count_row *row = &s->sys_counts[nr % RTRACE_MAX_SYSCALLS];
 
-	row->calls++;
+	row->calls += calls;
+	row->errors += errors;
 	row->ns += ns;
-	if (out_is_error(ret))
-		row->errors++;
 }
 
-static void count_func(struct summary_sink *s, __u64 cookie, __u64 ns)
+static void count_func(struct summary_sink *s, __u64 cookie, __u64 calls, __u64 ns)
 {
 	cookie &= RTRACE_COOKIE_ID_MASK;
 	if (cookie >= s->nr_func_counts) {
@@ -42,7 +41,7 @@ static void count_func(struct summary_sink *s, __u64 cookie, __u64 ns)
 		s->func_counts = grown;
 		s->nr_func_counts = n;
 	}
-	s->func_counts[cookie].calls++;
+	s->func_counts[cookie].calls += calls;
 	s->func_counts[cookie].ns += ns;
 }
 
@@ -52,18 +51,23 @@ static void summary_event(struct out_sink *sink, const struct out_event *e)
 
 	switch (e->type) {
 	case OUT_SYSCALL:
-		if (e->sys.entered && e->sys.returned)
-			count_syscall(s, e->sys.call->nr, e->sys.call->ret, e->ts - e->sys.start_ts);
-		else
-			count_syscall(s, e->sys.call->nr, e->sys.returned ? e->sys.call->ret : 0, 0);
+		count_syscall(s, e->sys.call->nr, 1,
+			      e->sys.returned && out_is_error(e->sys.call->ret),
+			      e->sys.entered && e->sys.returned ? e->ts - e->sys.start_ts : 0);
 		break;
 	case OUT_CALL:
 		if (!e->call.returns)	/* no return probe: counted, not timed */
-			count_func(s, e->call.cookie, 0);
+			count_func(s, e->call.cookie, 1, 0);
 		break;
 	case OUT_RETURN:
 		if (e->ret.kind == OUT_RET_PAIRED)
-			count_func(s, e->ret.cookie, e->ts - e->ret.entry_ts);
+			count_func(s, e->ret.cookie, 1, e->ts - e->ret.entry_ts);
+		break;
+	case OUT_COUNT:		/* added up by BPF */
+		if (e->count.func)
+			count_func(s, e->count.id, e->count.calls, e->count.ns);
+		else
+			count_syscall(s, e->count.id, e->count.calls, e->count.errors, e->count.ns);
 		break;
 	default:
 		break;

@@ -254,6 +254,7 @@ static void text_event(struct out_sink *sink, const struct out_event *e)
 		break;
 	case OUT_EXEC:
 	case OUT_NAME:
+	case OUT_COUNT:
 		break;
 	case OUT_EXIT:
 		on_exit_event(s, e);

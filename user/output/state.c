@@ -620,6 +620,23 @@ static void on_lost(struct out_state *st, const struct rtrace_lost *rec)
 	emit(st, NULL, &e);
 }
 
+/* -c's sums from BPF: not a thread's. */
+static void on_count(struct out_state *st, const struct rtrace_count *rec)
+{
+	struct out_event e = { .type = OUT_COUNT, .ts = rec->hdr.ts_ns };
+
+	/* ids as the summary's tables hold them: a function id beyond any table is damage */
+	if ((rec->kind != RTRACE_COUNT_SYSCALL && rec->kind != RTRACE_COUNT_FUNC) ||
+	    rec->id >= RTRACE_MAX_FUNCS * 64ULL)
+		return;
+	e.count.func = rec->kind == RTRACE_COUNT_FUNC;
+	e.count.id = rec->id;
+	e.count.calls = rec->val.calls;
+	e.count.errors = rec->val.errors;
+	e.count.ns = rec->val.ns;
+	emit(st, NULL, &e);
+}
+
 int out_state_record(struct out_state *st, const void *data, size_t size)
 {
 	const struct rtrace_hdr *h = data;
@@ -634,6 +651,12 @@ int out_state_record(struct out_state *st, const void *data, size_t size)
 		if (size < sizeof(struct rtrace_lost))
 			return -EINVAL;
 		on_lost(st, data);
+		return 0;
+	}
+	if (h->type == RTRACE_EV_COUNT) {
+		if (size < sizeof(struct rtrace_count))
+			return -EINVAL;
+		on_count(st, data);
 		return 0;
 	}
 	go = h->type == RTRACE_EV_GO_ENTRY || h->type == RTRACE_EV_GO_RETURN;
