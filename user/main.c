@@ -195,6 +195,20 @@ static FILE *open_output(const struct env *env)
 }
 
 /* Whether an environment variable is set to something other than 0. */
+/* -v: what rtrace itself cost, the consumer's side of make bench. */
+static void log_cpu(unsigned long long records)
+{
+	struct rusage ru;
+	double s;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return;
+	s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+	    ru.ru_stime.tv_usec / 1e6;
+	vlog("%.2f s of CPU (%.2f M events/s), %ld MiB at most in memory", s,
+	     s > 0 ? records / s / 1e6 : 0.0, ru.ru_maxrss / 1024);
+}
+
 static bool env_flag(const char *name)
 {
 	const char *v = getenv(name);
@@ -520,6 +534,7 @@ int main(int argc, char **argv)
 		     (unsigned long long)tracer_unfollowed(&tr));
 	vlog("%llu events delivered, %llu lost", (unsigned long long)stats.records,
 	     (unsigned long long)stats.lost);
+	log_cpu(stats.records);
 	if (rec.w && record_close(&rec, &stats))
 		goto cleanup;
 	if (err) {

@@ -7,6 +7,66 @@
 #include "rtrace.h"
 #include "timeline.h"
 
+#define CHUNK_SIZE	(1U << 20)
+
+struct timeline_chunk {
+	size_t used, cap;
+	size_t live;		/* records in it not yet released */
+	unsigned char data[];
+};
+
+/* Room for @size bytes of a record, 8-aligned, in the current chunk or a new one. */
+static void *chunk_alloc(struct timeline *tl, size_t size, struct timeline_chunk **where)
+{
+	struct timeline_chunk *c = tl->cur;
+	size_t need = (size + 7) & ~7UL;
+
+	if (c && !c->live)
+		c->used = 0;	/* all released: start again at its beginning */
+	if (!c || c->used + need > c->cap) {
+		if (c && !c->live)
+			free(c);	/* too small for this record */
+		/* a full chunk with records in it goes when its last is released */
+		c = NULL;
+		if (tl->spare && need <= tl->spare->cap) {
+			c = tl->spare;
+			tl->spare = NULL;
+		} else {
+			size_t cap = need > CHUNK_SIZE ? need : CHUNK_SIZE;
+
+			c = malloc(sizeof(*c) + cap);
+			if (!c) {
+				tl->cur = NULL;
+				return NULL;
+			}
+			c->cap = cap;
+		}
+		c->used = 0;
+		c->live = 0;
+		tl->cur = c;
+	}
+	*where = c;
+	c->live++;
+	c->used += need;
+	return c->data + c->used - need;
+}
+
+static void chunk_put(struct timeline *tl, struct timeline_chunk *c)
+{
+	if (--c->live || c == tl->cur)
+		return;
+	if (!tl->spare && c->cap == CHUNK_SIZE)
+		tl->spare = c;
+	else
+		free(c);
+}
+
+void timeline_release(struct timeline *tl, const struct timeline_item *item)
+{
+	if (item->chunk)
+		chunk_put(tl, item->chunk);
+}
+
 static bool item_before(const struct timeline_item *a, const struct timeline_item *b)
 {
 	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
@@ -69,7 +129,7 @@ int timeline_push(struct timeline *tl, __u64 ts, const void *data, size_t size)
 	struct timeline_item item = { .ts = ts, .seq = tl->next_seq, .size = size };
 	int err;
 
-	item.data = malloc(size);
+	item.data = chunk_alloc(tl, size, &item.chunk);
 	if (!item.data)
 		return -ENOMEM;
 	memcpy(item.data, data, size);
@@ -78,10 +138,11 @@ int timeline_push(struct timeline *tl, __u64 ts, const void *data, size_t size)
 	else
 		err = heap_push(tl, &item);
 	if (err) {
-		free(item.data);
+		chunk_put(tl, item.chunk);
 		return err;
 	}
 	tl->next_seq++;
+	tl->bytes += size;
 	return 0;
 }
 
@@ -122,9 +183,11 @@ int timeline_pop(struct timeline *tl, __u64 up_to, struct timeline_item *out)
 		return 0;
 	if (!from_run) {
 		heap_pop(tl, out);
+		tl->bytes -= out->size;
 		return 1;
 	}
 	*out = *first;
+	tl->bytes -= out->size;
 	tl->run_head = (tl->run_head + 1) % tl->run_cap;
 	tl->run_len--;
 	return 1;
@@ -137,10 +200,15 @@ size_t timeline_waiting(const struct timeline *tl)
 
 void timeline_free(struct timeline *tl)
 {
+	/* Each chunk goes with its last record, the current one at the end; records still
+	 * popped and not released keep theirs (a leak, not a use after free). */
 	while (tl->len)
-		free(tl->heap[--tl->len].data);
+		chunk_put(tl, tl->heap[--tl->len].chunk);
 	while (tl->run_len)
-		free(run_at(tl, --tl->run_len)->data);
+		chunk_put(tl, run_at(tl, --tl->run_len)->chunk);
+	if (tl->cur && !tl->cur->live)
+		free(tl->cur);
+	free(tl->spare);
 	free(tl->heap);
 	free(tl->run);
 	memset(tl, 0, sizeof(*tl));

@@ -18,6 +18,11 @@ struct timeline {
 	struct timeline_item *run;	/* circular, in time order */
 	size_t run_head, run_len, run_cap;
 	__u64 next_seq;
+	/* Records are copied into chunks one after another, not each into a malloc of its
+	 * own (the consumer's time was a fifth malloc and free); a chunk goes once its last
+	 * record is released. */
+	struct timeline_chunk *cur, *spare;
+	size_t bytes;		/* of the records waiting */
 };
 
 struct timeline_item {
@@ -25,6 +30,7 @@ struct timeline_item {
 	__u64 seq;		/* arrival order: ties keep it */
 	void *data;
 	size_t size;
+	struct timeline_chunk *chunk;	/* where data is */
 };
 
 /* Copies the record in. Returns 0 or -ENOMEM. */
@@ -34,9 +40,11 @@ int timeline_push(struct timeline *tl, __u64 ts, const void *data, size_t size);
  * Returns 0, -EINVAL when a size does not fit (what came before it is in),
  * or -ENOMEM. */
 int timeline_push_records(struct timeline *tl, const void *data, size_t size);
-/* Pops the earliest record with ts <= up_to into *out (caller frees out->data).
- * Returns 1 if one was popped, 0 if none is due. */
+/* Pops the earliest record with ts <= up_to into *out, whose data stays until
+ * timeline_release(). Returns 1 if one was popped, 0 if none is due. */
 int timeline_pop(struct timeline *tl, __u64 up_to, struct timeline_item *out);
+/* Gives back the memory of a popped record. */
+void timeline_release(struct timeline *tl, const struct timeline_item *item);
 /* Records waiting. */
 size_t timeline_waiting(const struct timeline *tl);
 void timeline_free(struct timeline *tl);

@@ -29,6 +29,10 @@
 #define RTRACE_SPEC_HEADROOM	4096
 /* The wait after a round that took an eighth of the buffer or more. */
 #define BUSY_POLL_MS		1
+/* Records waiting for output while the buffer fills fast: at most this many bytes, a slice
+ * of output between drains. */
+#define SPOOL_MAX		(24U << 20)
+#define SPOOL_SLICE_NS		(2 * 1000 * 1000ULL)
 
 static double ms_since(const struct timespec *t0)
 {
@@ -970,22 +974,24 @@ static void emit_lost(struct tracer *tr, __u64 count, __u64 ts)
 	output_event(tr->out, &rec, sizeof(rec));
 }
 
-/* Reports new losses, then hands due events to output. The drops happened
- * while the buffer was full, before this drain: the gap goes before the
- * events that got through after it. */
-static void flush_due(struct tracer *tr, __u64 up_to)
+/* Reports new losses, then hands due events to output, until @deadline (0: all due).
+ * The drops happened while the buffer was full, before this drain: the gap goes before
+ * the events that got through after it. */
+static void flush_due(struct tracer *tr, __u64 up_to, __u64 deadline)
 {
 	struct timeline_item item;
 	__u64 lost = tr->skel->bss->lost_events;
 	bool first = true;
+	unsigned int n = 0;
 
-	while (timeline_pop(&tr->tl, up_to, &item)) {
+	while ((!deadline || ++n % 256 || mono_now_ns() < deadline) &&
+	       timeline_pop(&tr->tl, up_to, &item)) {
 		if (first && lost != tr->lost_seen)
 			emit_lost(tr, lost - tr->lost_seen, item.ts);
 		first = false;
 		tr->lost_seen = lost;
 		output_event(tr->out, item.data, item.size);
-		free(item.data);
+		timeline_release(&tr->tl, &item);
 	}
 	if (lost != tr->lost_seen) {
 		emit_lost(tr, lost - tr->lost_seen, mono_now_ns());
@@ -1056,10 +1062,15 @@ int tracer_poll(struct tracer *tr, int timeout_ms, bool final)
 		return err;
 	if (tr->err)
 		return tr->err;
+	/* Output (decoding, formatting) is slower than the program makes records in a tight
+	 * loop: while the ring buffer fills fast, it gets a few ms a round and the records
+	 * wait in the timeline, where memory is cheaper than a loss, up to SPOOL_MAX. */
 	if (final)
-		flush_due(tr, ~0ULL);
+		flush_due(tr, ~0ULL, 0);
 	else if (complete)
-		flush_due(tr, start - REORDER_SLACK_NS);
+		flush_due(tr, start - REORDER_SLACK_NS,
+			  tr->round_bytes >= tr->busy_bytes && tr->tl.bytes < SPOOL_MAX ?
+			  mono_now_ns() + SPOOL_SLICE_NS : 0);
 	return 0;
 }
 

@@ -31,7 +31,7 @@ static void test_batches(void)
 	CHECK_INT(timeline_waiting(&tl), 3, "as three records");
 	while (n < 3 && timeline_pop(&tl, ~0ULL, &it)) {
 		order[n++] = ((struct rtrace_hdr *)it.data)->type * 1000 + it.size;
-		free(it.data);
+		timeline_release(&tl, &it);
 	}
 	CHECK(n == 3 && order[0] == RTRACE_EV_SYS_EXIT * 1000 + sizeof(sx) &&
 	      order[1] == RTRACE_EV_FUNC_ENTRY * 1000 + sizeof(en) &&
@@ -40,7 +40,7 @@ static void test_batches(void)
 
 	CHECK_INT(timeline_push_records(&tl, &sx, sizeof(sx)), 0, "a single record goes in");
 	CHECK(timeline_pop(&tl, ~0ULL, &it) && it.size == sizeof(sx), "whole");
-	free(it.data);
+	timeline_release(&tl, &it);
 
 	/* A size running past the end: what came before it is kept. */
 	((struct rtrace_hdr *)(buf.bytes + sizeof(ret)))->size = 4096;
@@ -67,7 +67,7 @@ int main(void)
 	CHECK_INT(timeline_pop(&tl, 5, &it), 0, "nothing due before the watermark");
 	while (timeline_pop(&tl, 40, &it)) {
 		got[n++] = *(int *)it.data;
-		free(it.data);
+		timeline_release(&tl, &it);
 	}
 	CHECK_INT(n, 5, "five records due at watermark 40");
 	CHECK(got[0] == 1 && got[1] == 3, "equal stamps keep arrival order (1 then 3)");
@@ -78,7 +78,7 @@ int main(void)
 	CHECK_INT(timeline_waiting(&tl), 2, "two records still waiting");
 	timeline_push(&tl, 45, &ids[0], sizeof(int));
 	CHECK(timeline_pop(&tl, ~0ULL, &it) && it.ts == 45, "a late record still comes out first");
-	free(it.data);
+	timeline_release(&tl, &it);
 
 	/* Many random stamps come out sorted. */
 	for (i = 0; i < 10000; i++) {
@@ -95,7 +95,7 @@ int main(void)
 			if (it.ts < prev)
 				sorted = false;
 			prev = it.ts;
-			free(it.data);
+			timeline_release(&tl, &it);
 			count++;
 		}
 		CHECK_INT(count, 10002, "all 10000 random records and the 2 left come out");
@@ -116,10 +116,49 @@ int main(void)
 				break;
 			}
 			merged &= it.seq - first_seq == want_seq[i];
-			free(it.data);
+			timeline_release(&t2, &it);
 		}
 		CHECK(merged && !timeline_waiting(&t2), "queued and late records merge, ties in arrival order");
 		timeline_free(&t2);
+	}
+
+	/* Chunks: records of every size, some held while later ones fill new chunks, come out
+	 * whole; a record larger than a chunk has one of its own. */
+	{
+		struct timeline t3 = {};
+		static unsigned char big[(1 << 20) + 4096];
+		struct timeline_item held[64];
+		size_t sizes[] = { 24, 112, 4096, sizeof(big), 40, 65536 };
+		bool whole = true;
+		int n = 0, nh = 0, j;
+
+		for (i = 0; i < 3000; i++) {
+			size_t sz = sizes[i % 6];
+
+			memset(big, i & 0xff, sz);
+			if (timeline_push(&t3, i, big, sz))
+				whole = false;
+			while (timeline_pop(&t3, ~0ULL, &it)) {
+				const unsigned char *d = it.data;
+
+				whole &= it.size == sizes[it.ts % 6] && d[0] == (it.ts & 0xff) &&
+					 d[it.size - 1] == (it.ts & 0xff);
+				n++;
+				if (it.ts % 97 == 0 && nh < 64)
+					held[nh++] = it;	/* released at the end */
+				else
+					timeline_release(&t3, &it);
+			}
+		}
+		for (j = 0; j < nh; j++) {
+			const unsigned char *d = held[j].data;
+
+			whole &= d[held[j].size - 1] == (held[j].ts & 0xff);
+			timeline_release(&t3, &held[j]);
+		}
+		CHECK(whole && n == 3000, "3000 records of 24 B to 1 MiB come out whole from chunks, "
+		      "those held across later chunks too");
+		timeline_free(&t3);
 	}
 
 	timeline_free(&tl);

@@ -286,8 +286,10 @@ void callfmt_json_ret(struct callfmt *cf, FILE *out, const struct output_func *f
 		dwarf_opts(cf, true, &d);
 		c_ret_value(out, f, e, size, &d);
 	}
-	if (f->proto)
-		fprintf(out, ",\"ret_raw\":%lld", (long long)e->ret);
+	if (f->proto) {
+		fputs(",\"ret_raw\":", out);
+		json_int(out, e->ret);
+	}
 }
 
 bool callfmt_sys_args_json(struct callfmt_text *t, FILE *out, const char *key,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The pipeline behind output_*(): records → state (state.c) → one sink, the
  * text, JSON or -c one that the options ask for. */
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <fnmatch.h>
 #include <string.h>
@@ -90,6 +91,10 @@ struct output *output_new(FILE *out, const struct output_opts *opts, func_info_f
 
 	if (!o)
 		return NULL;
+	/* One thread writes the trace: stdio's per-call lock is pure cost. stderr stays
+	 * locked, rtrace's own messages go there from other threads too. */
+	if (out && out != stderr)
+		__fsetlocking(out, FSETLOCKING_BYCALLER);
 	o->decode.string_limit = opts->string_limit;
 	o->decode.fd_paths = opts->fd_paths;
 	o->view = opts->view;

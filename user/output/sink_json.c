@@ -18,8 +18,16 @@ struct json_sink {
 
 static void json_begin(struct json_sink *s, const char *type, __u64 ts, __u32 tgid, __u32 tid)
 {
-	fprintf(s->b.out, "{\"type\":\"%s\",\"ts_ns\":%lld,\"pid\":%u,\"tid\":%u", type,
-		(long long)ts + s->b.opts->wall_offset_ns, tgid, tid);
+	FILE *out = s->b.out;
+
+	fputs("{\"type\":\"", out);
+	fputs(type, out);
+	fputs("\",\"ts_ns\":", out);
+	json_int(out, (long long)ts + s->b.opts->wall_offset_ns);
+	fputs(",\"pid\":", out);
+	json_uint(out, tgid);
+	fputs(",\"tid\":", out);
+	json_uint(out, tid);
 }
 
 /* A goroutine's records say which: `"g":"0x..."`. */
@@ -46,20 +54,25 @@ static void on_syscall(struct json_sink *s, const struct out_event *e)
 	char buf[32];
 
 	json_begin(s, "syscall", e->ts, e->who.tgid, e->who.tid);
-	if (e->sys.entered)
-		fprintf(s->b.out, ",\"start_ns\":%lld",
-			(long long)e->sys.start_ts + s->b.opts->wall_offset_ns);
+	if (e->sys.entered) {
+		fputs(",\"start_ns\":", s->b.out);
+		json_int(s->b.out, (long long)e->sys.start_ts + s->b.opts->wall_offset_ns);
+	}
 	fputs(",\"name\":", s->b.out);
 	json_str(s->b.out, syscall_name(call->nr, buf, sizeof(buf)));
 	fprintf(s->b.out, ",\"nr\":%u,\"args\":[", (unsigned int)call->nr);
-	for (i = 0; e->sys.entered && i < n && i < 6; i++)
-		fprintf(s->b.out, "%s%llu", i ? "," : "", (unsigned long long)call->args[i]);
+	for (i = 0; e->sys.entered && i < n && i < 6; i++) {
+		if (i)
+			fputc(',', s->b.out);
+		json_uint(s->b.out, call->args[i]);
+	}
 	fputc(']', s->b.out);
 	if (e->sys.entered)
 		callfmt_sys_args_json(&s->args, s->b.out, ",\"args_str\":", call, s->b.decode,
 				      e->sys.fds);
 	if (e->sys.returned) {
-		fprintf(s->b.out, ",\"ret\":%lld", (long long)call->ret);
+		fputs(",\"ret\":", s->b.out);
+		json_int(s->b.out, call->ret);
 		if (out_is_error(call->ret)) {
 			const char *name = strerrorname_np(-call->ret);
 
@@ -69,8 +82,10 @@ static void on_syscall(struct json_sink *s, const struct out_event *e)
 	} else {
 		fputs(",\"ret\":null", s->b.out);
 	}
-	if (e->sys.entered && e->sys.returned)
-		fprintf(s->b.out, ",\"dur_ns\":%llu", (unsigned long long)(e->ts - e->sys.start_ts));
+	if (e->sys.entered && e->sys.returned) {
+		fputs(",\"dur_ns\":", s->b.out);
+		json_uint(s->b.out, e->ts - e->sys.start_ts);
+	}
 	if (!e->sys.entered)
 		fputs(",\"resumed\":true", s->b.out);
 	fputs("}\n", s->b.out);
@@ -91,7 +106,9 @@ static void on_call(struct json_sink *s, const struct out_event *e)
 		callfmt_args(s->b.fmt, s->b.out, &f, e->call.rec, e->call.size, true);
 	}
 	json_g(s, e);
-	fprintf(s->b.out, ",\"depth\":%d%s}\n", e->depth, e->call.returns ? "" : ",\"returns\":false");
+	fputs(",\"depth\":", s->b.out);
+	json_int(s->b.out, e->depth);
+	fputs(e->call.returns ? "}\n" : ",\"returns\":false}\n", s->b.out);
 }
 
 static void on_return(struct json_sink *s, const struct out_event *e)
@@ -111,9 +128,13 @@ static void on_return(struct json_sink *s, const struct out_event *e)
 	json_g(s, e);
 	if (e->ret.kind == OUT_RET_NO_ENTRY)
 		fprintf(s->b.out, ",\"depth\":%d,\"entry_seen\":false}\n", e->depth);
-	else
-		fprintf(s->b.out, ",\"dur_ns\":%llu,\"depth\":%d}\n",
-			(unsigned long long)(e->ts - e->ret.entry_ts), e->depth);
+	else {
+		fputs(",\"dur_ns\":", s->b.out);
+		json_uint(s->b.out, e->ts - e->ret.entry_ts);
+		fputs(",\"depth\":", s->b.out);
+		json_int(s->b.out, e->depth);
+		fputs("}\n", s->b.out);
+	}
 }
 
 static void on_exit_event(struct json_sink *s, const struct out_event *e)

@@ -38,10 +38,20 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 
 void json_chars(FILE *out, const unsigned char *s, size_t len)
 {
-	size_t i, u;
+	size_t i, u, run;
 
 	for (i = 0; i < len; i++) {
 		unsigned char ch = s[i];
+
+		/* plain characters in one write: a call per character was a sixth of --json */
+		for (run = 0; i + run < len && s[i + run] >= 0x20 && s[i + run] < 0x7f &&
+			      s[i + run] != '"' && s[i + run] != '\\'; run++)
+			;
+		if (run) {
+			fwrite(s + i, 1, run, out);
+			i += run - 1;
+			continue;
+		}
 
 		switch (ch) {
 		case '"':  fputs("\\\"", out); continue;
@@ -51,10 +61,6 @@ void json_chars(FILE *out, const unsigned char *s, size_t len)
 		case '\t': fputs("\\t", out); continue;
 		case '\b': fputs("\\b", out); continue;
 		case '\f': fputs("\\f", out); continue;
-		}
-		if (ch >= 0x20 && ch < 0x7f) {
-			fputc(ch, out);
-			continue;
 		}
 		u = ch >= 0x80 ? utf8_len(s + i, len - i) : 0;
 		if (!u) {
@@ -88,4 +94,26 @@ void json_str(FILE *out, const char *s)
 	size_t n = strlen(s);
 
 	json_quote(out, (const unsigned char *)s, n, n, false);
+}
+
+void json_uint(FILE *out, unsigned long long v)
+{
+	char buf[24];
+	size_t i = sizeof(buf);
+
+	do {
+		buf[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	fwrite(buf + i, 1, sizeof(buf) - i, out);
+}
+
+void json_int(FILE *out, long long v)
+{
+	if (v < 0) {
+		fputc('-', out);
+		json_uint(out, -(unsigned long long)v);
+		return;
+	}
+	json_uint(out, v);
 }

@@ -21,7 +21,17 @@ void quote_c(FILE *out, const unsigned char *s, size_t len, size_t limit, unsign
 	fputc('"', out);
 	for (i = 0; i < n; i++) {
 		unsigned char ch = s[i];
+		size_t run;
 
+		/* plain characters in one write */
+		for (run = 0; !(style & QUOTE_HEX) && i + run < n && s[i + run] >= ' ' &&
+			      s[i + run] <= 0x7e && s[i + run] != '"' && s[i + run] != '\\'; run++)
+			;
+		if (run) {
+			fwrite(s + i, 1, run, out);
+			i += run - 1;
+			continue;
+		}
 		if (style & QUOTE_HEX) {
 			fprintf(out, "\\x%02x", ch);
 			continue;
