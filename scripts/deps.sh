@@ -29,6 +29,7 @@ need=(
 	golang-go:/usr/bin/go               # the Go test target (tests/targets/go)
 	# libFuzzer for the trace file reader (make fuzz; the tests run its corpus)
 	libclang-rt-19-dev:/usr/lib/llvm-19/lib/clang/19/lib/linux/libclang_rt.fuzzer-x86_64.a
+	chromium:/usr/bin/chromium          # headless, tests check the SVG flame graph renders
 )
 [ "${RTRACE_BENCH_DEPS:-0}" = 1 ] && need+=(bpftrace:/usr/bin/bpftrace ltrace:/usr/bin/ltrace uftrace:/usr/bin/uftrace)
 

@@ -39,7 +39,7 @@ static const char usage_text[] =
 "       rtrace record [-o FILE] [--force] [--show[=OUT]] [OPTIONS] (-p PID | [--] COMMAND)\n"
 "       rtrace replay [FILE] [--json] [-T] [-t...] [-r] [-c] [-o OUT] [FILTERS]\n"
 "       rtrace report [FILE] [--sort total|self|calls|avg|max|name] [--hist NAME]\n"
-"       rtrace export --format chrome|folded [FILE] [-o OUT]\n"
+"       rtrace export --format chrome|folded|svg [FILE] [-o OUT]\n"
 "       rtrace info [FILE]\n"
 "Trace the functions and system calls of a process in one timeline.\n"
 "\n"
@@ -79,8 +79,9 @@ static const char usage_text[] =
 "replay prints a trace file's timeline as live output showed it; report times\n"
 "its functions and syscalls (calls, errors, total and self time, average, min,\n"
 "max, p50/p95/p99) or, with --hist, one's log2 latency histogram; export writes\n"
-"Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing) or folded stacks\n"
-"(flamegraph.pl, speedscope); info says what a trace file holds.\n"
+"Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing), folded stacks\n"
+"(flamegraph.pl, speedscope) or an SVG flame graph to open in a browser (click\n"
+"to zoom); info says what a trace file holds.\n"
 "\n"
 "Examples:\n"
 "  sudo rtrace -- ./server --port 8080\n"
@@ -385,13 +386,9 @@ int opts_parse(struct env *env, int argc, char **argv)
 			}
 			break;
 		case OPT_FORMAT:
-			if (!strcmp(optarg, "svg")) {
-				elog("export --format svg: not yet (chrome or folded; folded goes to "
-				     "flamegraph.pl)");
-				return -EINVAL;
-			}
-			if (strcmp(optarg, "chrome") && strcmp(optarg, "folded")) {
-				elog("invalid --format: '%s' (chrome or folded)", optarg);
+			if (strcmp(optarg, "chrome") && strcmp(optarg, "folded") &&
+			    strcmp(optarg, "svg")) {
+				elog("invalid --format: '%s' (chrome, folded or svg)", optarg);
 				return -EINVAL;
 			}
 			env->format = optarg;
@@ -482,7 +479,7 @@ int opts_parse(struct env *env, int argc, char **argv)
 		return -EINVAL;
 	}
 	if (env->mode == MODE_EXPORT && !env->format) {
-		elog("export: which format? --format chrome or --format folded");
+		elog("export: which format? --format chrome, folded or svg");
 		return -EINVAL;
 	}
 	if ((env->since_ns || env->until_ns) &&

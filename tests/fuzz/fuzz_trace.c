@@ -21,12 +21,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f = fmemopen((void *)data, size, "r");
 	if (!f)
 		return 0;
-	switch (size % 6) {
+	switch (size % 7) {
 	case 0: env.mode = MODE_REPLAY; break;
 	case 1: env.mode = MODE_REPLAY; env.json = true; env.durations = true; break;
 	case 2: env.mode = MODE_REPORT; break;
 	case 3: env.mode = MODE_EXPORT; env.format = "chrome"; break;
 	case 4: env.mode = MODE_EXPORT; env.format = "folded"; break;
+	case 5: env.mode = MODE_EXPORT; env.format = "svg"; break;
 	default: env.mode = MODE_REPLAY; env.summary = true; env.fd_paths = true;
 	}
 	replay_stream(&env, f, "fuzz", null);

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* util/: the arena, the hash map and C string quoting, under ASan. */
+/* util/: the arena, the hash map, C string quoting, UTF-8 and XML escaping, under ASan. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util/arena.h"
 #include "util/hmap.h"
 #include "util/quote.h"
+#include "util/utf8.h"
 #include "util/util.h"
+#include "util/xml.h"
 #include "tap.h"
 
 static char *quoted(const char *s, size_t len, size_t limit, unsigned int style, bool more)
@@ -18,6 +20,19 @@ static char *quoted(const char *s, size_t len, size_t limit, unsigned int style,
 	free(buf);
 	f = open_memstream(&buf, &size);
 	quote_c(f, (const unsigned char *)s, len, limit, style, more);
+	fclose(f);
+	return buf;
+}
+
+/* s[0..len) as XML text (short ones: the buffer is small). */
+static const char *xml(const char *s, size_t len)
+{
+	static char buf[256];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	if (!f)
+		return "";
+	xml_chars(f, (const unsigned char *)s, len);
 	fclose(f);
 	return buf;
 }
@@ -71,5 +86,21 @@ int main(void)
 	CHECK_STR(quoted("ab", 2, 32, 0, true), "\"ab\"...", "quote: more than captured");
 	CHECK_STR(quoted("\x01\xfe", 2, 32, QUOTE_HEX, false), "\"\\x01\\xfe\"", "quote: hex");
 	CHECK_INT((int)ARRAY_SIZE((int[7]){}), 7, "ARRAY_SIZE");
+
+	/* UTF-8 characters: a well-formed sequence is one, any other byte one. */
+	CHECK_INT(utf8_chars((const unsigned char *)"a\xc3\xa9\xe2\x82\xac\xff", 7), 4,
+		  "utf8: a, e acute, euro, a stray byte: 4 characters");
+	CHECK_INT(utf8_prefix((const unsigned char *)"\xc3\xa9\xe2\x82\xacz", 6, 2), 5,
+		  "utf8: the first 2 characters take 5 bytes");
+	CHECK_INT(utf8_prefix((const unsigned char *)"ab", 2, 9), 2, "utf8: a prefix longer than all");
+	CHECK_INT(utf8_len((const unsigned char *)"\xed\xa0\x80", 3), 0, "utf8: no surrogate");
+
+	/* XML: the five specials as references, UTF-8 kept, what XML cannot hold as U+FFFD. */
+	CHECK_STR(xml("a&b<c>d\"e'f", 11), "a&amp;b&lt;c&gt;d&quot;e&#39;f", "xml: & < > \" '");
+	CHECK_STR(xml("\xc3\xa9t\xc3\xa9", 5), "\xc3\xa9t\xc3\xa9", "xml: UTF-8 as is");
+	CHECK_STR(xml("a\x01\tb\x7f", 5), "a&#xfffd;&#xfffd;b&#xfffd;", "xml: controls");
+	CHECK_STR(xml("\xff\xc3", 2), "&#xfffd;&#xfffd;", "xml: bytes of no sequence");
+	CHECK_STR(xml("\xef\xbf\xbe\xef\xbf\xbf\xef\xbf\xbd", 9), "&#xfffd;&#xfffd;\xef\xbf\xbd",
+		  "xml: U+FFFE and U+FFFF replaced, U+FFFD kept");
 	return tap_done();
 }

@@ -121,6 +121,8 @@ struct output *output_new(FILE *out, const struct output_opts *opts, func_info_f
 	cfg = (struct out_sink){ .out = out, .opts = &o->opts, .fmt = o->fmt, .decode = &o->decode };
 	if (opts->export_format && !strcmp(opts->export_format, "chrome"))
 		o->sink = sink_chrome_new(&cfg);
+	else if (opts->export_format && !strcmp(opts->export_format, "svg"))
+		o->sink = sink_svg_new(&cfg);
 	else if (opts->export_format)
 		o->sink = sink_folded_new(&cfg);
 	else if (opts->report)

@@ -31,7 +31,7 @@ struct output_opts {
 	bool report;		/* rtrace report: the table (sink_report.c) */
 	const char *report_sort;	/* total (default), self, calls, avg, max, name */
 	const char *report_hist;	/* --hist NAME: its histogram instead */
-	const char *export_format;	/* rtrace export: chrome, folded */
+	const char *export_format;	/* rtrace export: chrome, folded, svg */
 	int max_depth;		/* --max-depth N: calls at depth 0..N-1 only; 0: all */
 	__u32 only_tid;		/* --tid TID: that thread's events only; 0: all */
 	__u32 sample;		/* --sample N: 1 in N outermost calls, with all inside */

@@ -144,6 +144,7 @@ struct out_sink *sink_summary_new(const struct out_sink *cfg);
 struct out_sink *sink_report_new(const struct out_sink *cfg);
 struct out_sink *sink_chrome_new(const struct out_sink *cfg);
 struct out_sink *sink_folded_new(const struct out_sink *cfg);
+struct out_sink *sink_svg_new(const struct out_sink *cfg);
 
 static inline bool out_is_error(__s64 ret)
 {
