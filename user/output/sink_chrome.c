@@ -13,6 +13,7 @@
 #include "sysdecode/sysdecode.h"
 #include "procnames.h"
 #include "ustack.h"
+#include "util/hmap.h"
 #include "util/json.h"
 
 struct chrome_sink {
@@ -25,6 +26,7 @@ struct chrome_sink {
 	__u32 *tids;		/* threads seen, with their process */
 	__u32 *tid_tgids;
 	size_t nr_tids, cap_tids;
+	struct hmap tid_index;	/* tid + 1 → its index + 1: a lookup per event */
 	struct callfmt_text args;	/* a syscall's decoded arguments */
 };
 
@@ -61,9 +63,8 @@ static void seen(struct chrome_sink *s, const struct out_unit *who)
 
 	if (s->nr_tids && s->tids[s->nr_tids - 1] == who->tid)
 		return;
-	for (i = 0; i < s->nr_tids; i++)
-		if (s->tids[i] == who->tid)
-			return;
+	if (hmap_get(&s->tid_index, who->tid + 1ULL))
+		return;
 	if (s->nr_tids == s->cap_tids) {
 		size_t cap = s->cap_tids ? s->cap_tids * 2 : 16;
 		__u32 *t = realloc(s->tids, cap * sizeof(*t)), *g;
@@ -77,8 +78,12 @@ static void seen(struct chrome_sink *s, const struct out_unit *who)
 		s->tid_tgids = g;
 		s->cap_tids = cap;
 	}
-	s->tids[s->nr_tids] = who->tid;
-	s->tid_tgids[s->nr_tids++] = who->tgid;
+	i = s->nr_tids;
+	if (hmap_put(&s->tid_index, who->tid + 1ULL, (void *)(i + 1)))
+		return;
+	s->tids[i] = who->tid;
+	s->tid_tgids[i] = who->tgid;
+	s->nr_tids++;
 }
 
 static void slice(struct chrome_sink *s, const struct out_event *e, __u64 cookie, __u64 start,
@@ -245,6 +250,7 @@ static void chrome_free(struct out_sink *sink)
 	ustacks_free(&s->stacks);
 	procnames_free(&s->names);
 	free(s->tids);
+	hmap_free(&s->tid_index);
 	free(s->tid_tgids);
 	callfmt_text_free(&s->args);
 	free(s);
