@@ -436,6 +436,8 @@ int main(int argc, char **argv)
 			if (rec.w)
 				record_cwd(&rec, child.pid, cwd);
 		}
+		if (rec.w && env.fd_paths)
+			record_fds(&rec, tr.out, child.pid);
 		err = tracer_add_tgid(&tr, child.pid, true);
 		if (err)
 			elog_add_tgid(child.pid, err);
@@ -457,6 +459,8 @@ int main(int argc, char **argv)
 				if (rec.w)
 					record_cwd(&rec, tgids[i], cwd);
 			}
+			if (rec.w && env.fd_paths)
+				record_fds(&rec, tr.out, tgids[i]);
 			err = tracer_add_tgid(&tr, tgids[i], false);
 			if (err)
 				elog_add_tgid(tgids[i], err);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The recorder sits where the records enter the pipeline: each goes to the file
  * before it is decoded, after the functions it may name. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,28 @@ void record_cwd(struct recorder *r, int pid, const char *cwd)
 
 	snprintf(key, sizeof(key), "cwd.%d", pid);
 	trace_writer_meta(r->w, key, cwd);
+}
+
+void record_fds(struct recorder *r, struct output *o, int pid)
+{
+	char dir[64], path[4096];
+	struct dirent *d;
+	DIR *dp;
+
+	(void)r;
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	dp = opendir(dir);
+	if (!dp)
+		return;
+	while ((d = readdir(dp))) {
+		char *end;
+		long fd = strtol(d->d_name, &end, 10);
+
+		/* the view hands the answer to the file */
+		if (!*end && end != d->d_name)
+			procview_link(output_view(o), pid, fd, path, sizeof(path));
+	}
+	closedir(dp);
 }
 
 /* The build-id of module @m, read once. */

@@ -31,6 +31,10 @@ int record_open(struct recorder *r, const struct env *env);
 void record_meta(struct recorder *r, int argc, char **argv, const struct output_opts *oopts);
 void record_cwd(struct recorder *r, int pid, const char *cwd);
 void record_name(struct recorder *r, int pid, const char *name);
+/* -y: the paths of the fds @pid has as tracing begins, asked through @o's view so that the
+ * file holds them as answers: a replay shows the fds opened before the trace by path too
+ * (the live output asks only when it prints, which plain record never does). */
+void record_fds(struct recorder *r, struct output *o, int pid);
 /* From now on the output's records and its view's answers go to the file too. */
 void record_attach(struct recorder *r, struct output *o, struct func_table *ft);
 /* About once a second on a terminal: events, bytes, lost. */

@@ -128,6 +128,25 @@ tail -n 1 "$SCRATCH/big.replay" > "$SCRATCH/big.tail"
 ok "$(tail -n 1 "$SCRATCH/damaged.json" | cmp -s - "$SCRATCH/big.tail"; echo $?)" \
    "a damaged block: replayed to the end"
 
+# -y with plain record: the fds a process had before the trace are in the file (their paths
+# asked through the view at attach), so a replay names them as the live output would.
+sh -c "exec 7> '$SCRATCH/fd7.txt'; while :; do echo hi >&7; sleep 0.05; done" &
+sp=$!
+wait_comm "$sp" sh
+"$RTRACE" record -v -y -o "$SCRATCH/y.rtrace" -p "$sp" 2> "$SCRATCH/y.err" &
+rt=$!
+wait_ready "$SCRATCH/y.err"
+sleep 0.5
+kill -INT "$rt"
+wait "$rt"
+kill "$sp"
+wait "$sp" 2> /dev/null
+"$RTRACE" replay "$SCRATCH/y.rtrace" > "$SCRATCH/y.txt" 2>&1
+like "$(grep -m1 '^dup2(7' "$SCRATCH/y.txt")" "^dup2\\(7<$SCRATCH/fd7.txt>, 1\\) = 1<$SCRATCH/fd7.txt>\$" \
+     "record -y -p: an fd opened before the trace has its path in the replay"
+like "$(grep -m1 '^write(1' "$SCRATCH/y.txt")" "^write\\(1<$SCRATCH/fd7.txt>, \"hi\\\\n\", 3\\) = 3\$" \
+     "... and the write through the dup2 of it"
+
 # Options that cannot apply to a file.
 "$RTRACE" replay -p 1 "$SCRATCH/fib.rtrace" 2> "$SCRATCH/x.err"
 is "$?:$(cat "$SCRATCH/x.err")" "1:rtrace: replay: -p does not apply to a trace file" "replay -p: said, exit 1"
