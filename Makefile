@@ -116,6 +116,12 @@ $(OUTPUT)/bench/floor: tests/bench/floor.c $(OUTPUT)/bench/floor.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(OUTPUT)/bench $< $(LDLIBS) -o $@
 
+# The RECORDS codec's cost, on a trace file's records.
+$(OUTPUT)/bench/codec: tests/bench/codec.c $(LIB_OBJS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(INCLUDES) $< $(LIB_OBJS) $(LDLIBS) -o $@
+
 # uftrace's own mode needs -pg.
 $(OUTPUT)/bench/bench_work_pg: tests/targets/bench_work.c | $(OUTPUT)
 	$(Q)mkdir -p $(OUTPUT)/bench
@@ -142,21 +148,24 @@ $(OUTPUT)/fuzz/%.o: user/%.c $(USER_HDRS) include/rtrace.h $(OUTPUT)/rtrace.skel
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(INCLUDES) -c $< -o $@
 
-$(OUTPUT)/fuzz/fuzz_trace: tests/fuzz/fuzz_trace.c $(FUZZ_OBJS)
+$(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $(INCLUDES) $^ $(LDLIBS) -o $@
 
-# make fuzz [FUZZ_TIME=seconds]: fuzzes the trace reader and replay from the tests' seeds.
-fuzz: deps $(OUTPUT)/fuzz/fuzz_trace
-	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus
-	$(Q)ls $(OUTPUT)/fuzz/seeds/* > /dev/null 2>&1 || { \
+# make fuzz [FUZZ_TIME=seconds]: fuzzes the trace reader and replay, then the RECORDS codec
+# alone, FUZZ_TIME each, from the tests' seeds.
+fuzz: deps $(OUTPUT)/fuzz/fuzz_trace $(OUTPUT)/fuzz/fuzz_codec
+	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus $(OUTPUT)/fuzz/codec-corpus
+	$(Q)ls $(OUTPUT)/fuzz/seeds/* $(OUTPUT)/fuzz/codec-seeds/* > /dev/null 2>&1 || { \
 		echo "make fuzz: no seeds yet: run make test first (fuzzcorpus.t makes them)"; exit 1; }
 	$(Q)$(OUTPUT)/fuzz/fuzz_trace -max_total_time=$(FUZZ_TIME) -close_fd_mask=2 \
 		-max_len=262144 $(OUTPUT)/fuzz/corpus $(OUTPUT)/fuzz/seeds
+	$(Q)$(OUTPUT)/fuzz/fuzz_codec -max_total_time=$(FUZZ_TIME) -max_len=262144 \
+		$(OUTPUT)/fuzz/codec-corpus $(OUTPUT)/fuzz/codec-seeds
 
 unit: $(UNIT_BINS)
 integration: rtrace $(TARGET_BINS) $(OUTPUT)/targets/libplug.so $(OUTPUT)/tests/insnlab \
-	     $(OUTPUT)/fuzz/fuzz_trace
+	     $(OUTPUT)/fuzz/fuzz_trace $(OUTPUT)/fuzz/fuzz_codec
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit integration
@@ -168,7 +177,8 @@ demo: deps
 
 bench: deps
 	$(Q)RTRACE_BENCH_DEPS=1 scripts/deps.sh
-	$(Q)$(MAKE) --no-print-directory all $(TARGET_BINS) $(OUTPUT)/bench/floor $(OUTPUT)/bench/bench_work_pg
+	$(Q)$(MAKE) --no-print-directory all $(TARGET_BINS) $(OUTPUT)/bench/floor $(OUTPUT)/bench/bench_work_pg \
+		$(OUTPUT)/bench/codec
 	$(Q)scripts/bench.sh
 
 vmtest: deps

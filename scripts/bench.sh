@@ -194,7 +194,9 @@ awk -v d="$delivered" -v l="$lost" -v s="$start" -v e="$end" -v sz="$(stat -c %s
 ./rtrace record --force -o $TMP/fib.rtrace -e trace=none -x fib -- build/targets/fib 20 > /dev/null 2>&1
 fr=$(./rtrace info $TMP/fib.rtrace | awk '$1 == "records" { print $2 }')
 awk -v r="$fr" -v sz="$(stat -c %s $TMP/fib.rtrace)" 'BEGIN {
-	printf "  %-34s %d records, %.1f bytes per function event (goal: 8)\n", "record: fib 20, -x fib", r, sz / r }'
+	printf "  %-34s %d records, %.2f bytes per function event (goal: at most 8)\n", "record: fib 20, -x fib", r, sz / r }'
+echo "  the codec on its records (CPU time, best of 7):"
+build/bench/codec $TMP/fib.rtrace | sed 's/^/    /'
 t() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1; e=$(date +%s%N); echo $(( (e - s) / 1000000 )); }
 tt=$(for i in 1 2 3 4 5; do t ./rtrace -e trace=none -- /bin/true; done | sort -n | sed -n 3p)
 echo "  rtrace -e trace=none -- /bin/true   ${tt} ms (start-up + exit, median of 5)"

@@ -30,6 +30,8 @@ int record_open(struct recorder *r, const struct env *env)
 	else if (err)
 		elog("cannot create '%s': %s", r->path, strerror(-err));
 	r->progress = isatty(STDERR_FILENO);
+	if (!err && getenv("RTRACE_CHECK_CODEC") && strcmp(getenv("RTRACE_CHECK_CODEC"), "0"))
+		trace_writer_check_codec(r->w);
 	return err;
 }
 

@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 # The trace reader's fuzz target (tests/fuzz/fuzz_trace.c, libFuzzer + ASan/UBSan) runs once
 # over a seed corpus made here (real traces, and cut, damaged and lying versions of them) and
-# over what `make fuzz` found: no crash, no leak, no hang. The seeds stay for `make fuzz`.
+# over what `make fuzz` found: no crash, no leak, no hang; the codec's (fuzz_codec.c) likewise
+# over the traces' RECORDS blocks. The seeds stay for `make fuzz`.
 source "$(dirname "$0")/lib.sh"
 
 FUZZ=$ROOT/build/fuzz/fuzz_trace
 SEEDS=$ROOT/build/fuzz/seeds
-mkdir -p "$SEEDS"
+CODEC_SEEDS=$ROOT/build/fuzz/codec-seeds
+mkdir -p "$SEEDS" "$CODEC_SEEDS"
 "$RTRACE" record --force -o "$SEEDS/fib.rtrace" -x fib -x main -- "$TARGETS/fib" 6 > /dev/null 2>&1
 "$RTRACE" record --force -o "$SEEDS/types.rtrace" --show=/dev/null -x '*' -- "$TARGETS/types" \
 	> /dev/null 2>&1
@@ -33,6 +35,24 @@ for name in ('fib', 'types', 'threads', 'go'):
     open(os.path.join(d, name + '-size.rtrace'), 'wb').write(m)
 PY
 is "$(ls "$SEEDS" | wc -l)" 28 "28 seeds: 4 traces and 24 made hostile"
+# The codec's seeds: each trace's RECORDS blocks, inflated.
+python3 - "$SEEDS" "$CODEC_SEEDS" <<'PY'
+import os, struct, sys, zlib
+src, dst = sys.argv[1:3]
+for name in ('fib', 'types', 'threads', 'go'):
+    data = open(os.path.join(src, name + '.rtrace'), 'rb').read()
+    off, n = 24, 0
+    while off + 24 <= len(data):
+        btype, flags, raw, size = struct.unpack_from('<4I', data, off)
+        block = data[off + 24:off + 24 + size]
+        if btype == 3:
+            open(os.path.join(dst, '%s-%d' % (name, n)), 'wb').write(
+                zlib.decompress(block) if flags & 1 else block)
+            n += 1
+        off += 24 + size
+PY
+ok "$(for f in fib types threads go; do test -s "$CODEC_SEEDS/$f-0" || exit 1; done; echo 0)" \
+   "codec seeds: each trace's RECORDS blocks"
 files=("$SEEDS"/*)
 [ -d "$ROOT/build/fuzz/corpus" ] && files+=("$ROOT"/build/fuzz/corpus/*)
 [ -d "$ROOT/tests/fuzz/corpus" ] && files+=("$ROOT"/tests/fuzz/corpus/*)
@@ -41,4 +61,11 @@ status=$?
 is "$status" 0 "the fuzz target over ${#files[@]} files: no crash, leak or hang"
 [ "$status" -eq 0 ] || tail -20 "$SCRATCH/fuzz.log" | sed 's/^/# /'
 is "$(grep -c '^Executed ' "$SCRATCH/fuzz.log")" "${#files[@]}" "every file executed"
+files=("$CODEC_SEEDS"/*)
+[ -d "$ROOT/build/fuzz/codec-corpus" ] && files+=("$ROOT"/build/fuzz/codec-corpus/*)
+timeout 300 "$ROOT/build/fuzz/fuzz_codec" -timeout=20 "${files[@]}" > "$SCRATCH/codec.log" 2>&1
+status=$?
+is "$status" 0 "the codec's fuzz target over ${#files[@]} files: no crash, leak or hang"
+[ "$status" -eq 0 ] || tail -20 "$SCRATCH/codec.log" | sed 's/^/# /'
+is "$(grep -c '^Executed ' "$SCRATCH/codec.log")" "${#files[@]}" "every file executed"
 done_testing

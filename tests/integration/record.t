@@ -3,6 +3,9 @@
 # Trace files: rtrace record writes one, replay prints the timeline live output printed
 # (byte for byte, text and JSON), info says what it holds; an existing file is never
 # overwritten unless asked; a cut, damaged, foreign or newer file is said, never a crash.
+# Every block written here is decoded again by the writer and compared with its records,
+# bit for bit (RTRACE_CHECK_CODEC).
+export RTRACE_CHECK_CODEC=1
 source "$(dirname "$0")/lib.sh"
 
 # roundtrip NAME REPLAY-OPTS -- RECORD-ARGS...: records with the timeline shown live,
@@ -13,6 +16,8 @@ roundtrip() {
 	"$RTRACE" record -o "$SCRATCH/$name.rtrace" --show="$SCRATCH/$name.live" "$@" \
 		> "$SCRATCH/$name.out" 2> "$SCRATCH/$name.err" < /dev/null
 	echo "$?" > "$SCRATCH/$name.status"
+	is "$(grep '^rtrace: cannot write' "$SCRATCH/$name.err")" "" \
+	   "$name: every record decodes back bit for bit"
 	# shellcheck disable=SC2086
 	"$RTRACE" replay $ropts "$SCRATCH/$name.rtrace" -o "$SCRATCH/$name.replay" \
 		2> "$SCRATCH/$name.rerr"
@@ -68,7 +73,7 @@ is "$?" 0 "info: exit 0"
 like "$(grep '^command' "$SCRATCH/info")" "record -o $SCRATCH/fib.rtrace .* -x fib -- $TARGETS/fib 10\$" \
      "info: the command line"
 like "$(grep '^module' "$SCRATCH/info")" "^module +$TARGETS/fib [0-9a-f]{40}\$" "info: the module and its build-id"
-is "$(grep -E '^(functions|complete|lost|format)' "$SCRATCH/info" | tr -s ' ')" "format 1
+is "$(grep -E '^(functions|complete|lost|format)' "$SCRATCH/info" | tr -s ' ')" "format 2
 functions 1
 lost 0
 complete yes" "info: functions, losses, format, whole"
@@ -83,30 +88,39 @@ is "$?" 1 "no such file: exit 1"
 is "$(cat "$SCRATCH/none.err")" "rtrace: cannot open '$SCRATCH/none.rtrace': No such file or directory" \
    "no such file: said"
 # A trace of several blocks to damage: fib 20, 43,782 records.
-"$RTRACE" record -o "$SCRATCH/big.rtrace" -e trace=none -x fib -- "$TARGETS/fib" 20 > /dev/null 2>&1
+"$RTRACE" record -o "$SCRATCH/big.rtrace" -e trace=none -x fib -- "$TARGETS/fib" 20 > /dev/null 2> "$SCRATCH/big.err"
+is "$(cat "$SCRATCH/big.err")" "" "fib 20: recorded, every record decoded back bit for bit"
+records=$("$RTRACE" info "$SCRATCH/big.rtrace" | awk '$1 == "records" { print $2 }')
+per=$(awk -v r="$records" -v s="$(stat -c %s "$SCRATCH/big.rtrace")" 'BEGIN { printf "%.2f", s / r }')
+ok "$(awk -v p="$per" 'BEGIN { exit !(p <= 6) }'; echo $?)" "fib 20: $per bytes per function event (at most 6)"
 "$RTRACE" replay --json "$SCRATCH/big.rtrace" > "$SCRATCH/big.replay"
 python3 - "$SCRATCH" <<'PY'
-import sys
+import struct, sys, zlib
 d = sys.argv[1]
 data = bytearray(open(d + '/big.rtrace', 'rb').read())
-newer = bytearray(data); newer[8] = 2
+newer = bytearray(data); newer[8] = 3
 open(d + '/newer.rtrace', 'wb').write(newer)
 open(d + '/cut.rtrace', 'wb').write(data[:len(data) * 2 // 3])
-# the third block's first stored byte flipped: its CRC fails
+# the third block: its first stored byte flipped (its CRC fails), or its records lying about
+# their size under a good CRC
 off, n = 24, 0
-while n < 3:
-    raw = int.from_bytes(data[off + 12:off + 16], 'little')
-    if n == 2:
-        data[off + 24] ^= 0xff
-        break
-    off += 24 + raw
+while n < 2:
+    off += 24 + int.from_bytes(data[off + 12:off + 16], 'little')
     n += 1
+btype, flags, raw_size, size = struct.unpack_from('<4I', data, off)
+records = bytearray(zlib.decompress(data[off + 24:off + 24 + size]))
+records[0:4] = struct.pack('<I', len(records))
+z = zlib.compress(bytes(records), 1)
+lying = data[:off] + struct.pack('<6I', btype, flags, len(records), len(z), zlib.crc32(z), 0) + \
+        z + data[off + 24 + size:]
+open(d + '/lying.rtrace', 'wb').write(lying)
+data[off + 24] ^= 0xff
 open(d + '/damaged.rtrace', 'wb').write(data)
 open(d + '/damaged.offset', 'w').write(str(off))
 PY
 "$RTRACE" replay "$SCRATCH/newer.rtrace" 2> "$SCRATCH/newer.err"
 is "$?" 1 "a newer format: exit 1"
-is "$(cat "$SCRATCH/newer.err")" "rtrace: $SCRATCH/newer.rtrace: written by a newer rtrace (file version 2; this one reads 1)" \
+is "$(cat "$SCRATCH/newer.err")" "rtrace: $SCRATCH/newer.rtrace: written by a newer rtrace (file version 3; this one reads 2)" \
    "a newer format: said"
 full=$(wc -l < "$SCRATCH/big.replay")
 "$RTRACE" replay --json "$SCRATCH/cut.rtrace" > "$SCRATCH/cut.json" 2> "$SCRATCH/cut.err"
@@ -127,6 +141,11 @@ ok "$([ "$n" -gt 0 ] && [ "$n" -lt "$full" ]; echo $?)" "a damaged block: the re
 tail -n 1 "$SCRATCH/big.replay" > "$SCRATCH/big.tail"
 ok "$(tail -n 1 "$SCRATCH/damaged.json" | cmp -s - "$SCRATCH/big.tail"; echo $?)" \
    "a damaged block: replayed to the end"
+"$RTRACE" replay --json "$SCRATCH/lying.rtrace" > "$SCRATCH/lying.json" 2> "$SCRATCH/lying.err"
+is "$?:$(cat "$SCRATCH/lying.err")" "0:rtrace: $SCRATCH/lying.rtrace: damaged block at offset $(cat "$SCRATCH/damaged.offset") skipped" \
+   "records malformed under a good CRC: the block is damaged, said by its offset"
+ok "$(cmp -s "$SCRATCH/lying.json" "$SCRATCH/damaged.json"; echo $?)" \
+   "records malformed under a good CRC: the rest replays, as with a damaged CRC"
 
 # -y with plain record: the fds a process had before the trace are in the file (their paths
 # asked through the view at attach), so a replay names them as the live output would.

@@ -14,9 +14,16 @@
 #include "rtrace.h"
 
 #define RTRACE_FILE_MAGIC	"RTRACE\x89\n"	/* 8 bytes: a text tool sees binary */
-#define RTRACE_FILE_VERSION	1
-/* Bounds a reader holds every block to: anything larger is damage. */
+/* 2: RECORDS blocks hold their records encoded (codec.h); a reader still reads version 1's
+ * as they are. */
+#define RTRACE_FILE_VERSION	2
+/* Bounds a reader holds every block to, stored, inflated and decoded: anything larger is
+ * damage. */
 #define RTRACE_FILE_MAX_BLOCK	(16U << 20)
+/* A record's size. The largest BPF makes is under 16 KiB (bpf/capture.bpf.h's RECORD_MAX),
+ * an answer 4 KiB and its header: room to grow. */
+#define RTRACE_FILE_MIN_RECORD	sizeof(struct rtrace_hdr)
+#define RTRACE_FILE_MAX_RECORD	(64U << 10)
 
 struct rtrace_file_header {
 	char magic[8];
@@ -31,8 +38,8 @@ enum rtrace_block_type {
 	RTRACE_BLK_META = 1,
 	/* struct rtrace_file_func entries: functions by id, appended as they are traced. */
 	RTRACE_BLK_FUNCS,
-	/* struct rtrace_file_rec entries: the records in time order (include/rtrace.h's, the
-	 * loader's RTRACE_EV_LOST, and RTRACE_FILE_ANSWER). */
+	/* The records in time order (include/rtrace.h's, the loader's RTRACE_EV_LOST, and
+	 * RTRACE_FILE_ANSWER), encoded (codec.h); decoded, struct rtrace_file_rec entries. */
 	RTRACE_BLK_RECORDS,
 	/* struct rtrace_file_end: the file is whole. */
 	RTRACE_BLK_END,
@@ -49,9 +56,10 @@ struct rtrace_file_block {
 	__u32 pad;
 };
 
-/* In RECORDS: each record's size, then the record, padded to 8 bytes. */
+/* A RECORDS block decoded (version 1: as stored): each record's size, then the record,
+ * padded to 8 bytes with zeros. */
 struct rtrace_file_rec {
-	__u32 size;		/* of the record, >= sizeof(struct rtrace_hdr) */
+	__u32 size;		/* of the record: RTRACE_FILE_MIN_RECORD to _MAX_RECORD */
 	__u32 pad;
 };
 

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The trace file's reader. Every size is checked against what holds it before
- * it is used; a block whose CRC or inflation fails is skipped with a warning;
- * the first short read ends the file as cut. */
+ * it is used; a block whose CRC, inflation or decoding fails is skipped with a
+ * warning; the first short read ends the file as cut. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include "codec.h"
 #include "tracefile.h"
 #include "util/log.h"
 
@@ -14,6 +15,8 @@ struct reader {
 	const struct trace_reader_ops *ops;
 	void *ctx;
 	struct trace_read_result *res;
+	struct codec *codec;
+	struct tbuf dec;	/* a RECORDS block decoded */
 };
 
 /* META: key=value lines, values unescaped in place. */
@@ -103,7 +106,8 @@ static bool walk_records(struct reader *r, const unsigned char *p, size_t len, b
 		memcpy(&e, p, sizeof(e));
 		p += sizeof(e);
 		step = ((size_t)e.size + 7) & ~(size_t)7;
-		if (e.size < sizeof(struct rtrace_hdr) || step > (size_t)(end - p))
+		if (e.size < RTRACE_FILE_MIN_RECORD || e.size > RTRACE_FILE_MAX_RECORD ||
+		    step > (size_t)(end - p))
 			return false;
 		h = (const void *)p;
 		if ((h->type == RTRACE_FILE_ANSWER) == answers) {
@@ -117,47 +121,48 @@ static bool walk_records(struct reader *r, const unsigned char *p, size_t len, b
 	return true;
 }
 
-static bool read_block(struct reader *r, const struct rtrace_file_block *blk, unsigned char *data)
+/* Records, decoded first from version 2 on; checked whole before any is handed on. */
+static int read_records(struct reader *r, const unsigned char *data, size_t len)
+{
+	int err;
+
+	if (r->res->version >= 2) {
+		err = codec_decode(r->codec, data, len, &r->dec);
+		if (err || !r->dec.len)
+			return err;
+		data = r->dec.p;
+		len = r->dec.len;
+	}
+	if (!walk_records(r, data, len, true))
+		return -EINVAL;
+	walk_records(r, data, len, false);
+	return 0;
+}
+
+/* 0, -EINVAL for a damaged block, or -ENOMEM. */
+static int read_block(struct reader *r, const struct rtrace_file_block *blk, unsigned char *data)
 {
 	struct rtrace_file_end end;
 
 	switch (blk->type) {
 	case RTRACE_BLK_META:
 		read_meta(r, (char *)data, blk->raw_size);
-		return true;
+		return 0;
 	case RTRACE_BLK_FUNCS:
-		return read_funcs(r, data, blk->raw_size);
+		return read_funcs(r, data, blk->raw_size) ? 0 : -EINVAL;
 	case RTRACE_BLK_RECORDS:
-		/* Checked whole before any of it is handed on. */
-		if (!walk_records(r, data, blk->raw_size, true))
-			return false;
-		return walk_records(r, data, blk->raw_size, false);
+		return read_records(r, data, blk->raw_size);
 	case RTRACE_BLK_END:
 		if (blk->raw_size < sizeof(end))
-			return false;
+			return -EINVAL;
 		memcpy(&end, data, sizeof(end));
 		r->res->whole = true;
 		if (r->ops->end)
 			r->ops->end(r->ctx, &end);
-		return true;
-	default:
-		return true;	/* a newer writer's: not ours to read */
-	}
-}
-
-/* Grows *buf to hold @size bytes (bounded by the caller). */
-static int grow(unsigned char **buf, size_t *cap, size_t size)
-{
-	unsigned char *p;
-
-	if (size <= *cap)
 		return 0;
-	p = realloc(*buf, size);
-	if (!p)
-		return -ENOMEM;
-	*buf = p;
-	*cap = size;
-	return 0;
+	default:
+		return 0;	/* a newer writer's: not ours to read */
+	}
 }
 
 int trace_read(FILE *f, const char *name, const struct trace_reader_ops *ops, void *ctx,
@@ -165,8 +170,7 @@ int trace_read(FILE *f, const char *name, const struct trace_reader_ops *ops, vo
 {
 	struct reader r = { .name = name, .ops = ops, .ctx = ctx, .res = res };
 	struct rtrace_file_header hdr;
-	unsigned char *stored = NULL, *raw = NULL;
-	size_t stored_cap = 0, raw_cap = 0;
+	struct tbuf stored = {}, raw = {};
 	__u64 off;
 	int err = 0;
 
@@ -187,10 +191,13 @@ int trace_read(FILE *f, const char *name, const struct trace_reader_ops *ops, vo
 		elog("%s: not an rtrace trace file", name);
 		return -EINVAL;
 	}
+	r.codec = codec_new();
+	if (!r.codec)
+		return -ENOMEM;
 	off = hdr.header_size;
 	while (!res->whole) {
 		struct rtrace_file_block blk;
-		unsigned char *data = stored;
+		unsigned char *data;
 		size_t n = fread(&blk, 1, sizeof(blk), f);
 
 		if (n == 0 && feof(f))
@@ -198,29 +205,35 @@ int trace_read(FILE *f, const char *name, const struct trace_reader_ops *ops, vo
 		if (n != sizeof(blk) || blk.data_size > RTRACE_FILE_MAX_BLOCK ||
 		    blk.raw_size > RTRACE_FILE_MAX_BLOCK)
 			break;	/* cut short, or a size no writer makes */
-		if (grow(&stored, &stored_cap, blk.data_size) || grow(&raw, &raw_cap, blk.raw_size)) {
+		/* + 1: a buffer even for an empty block (no NULL + 0 below) */
+		if (tbuf_reserve(&stored, blk.data_size + 1) ||
+		    tbuf_reserve(&raw, blk.raw_size + 1)) {
 			err = -ENOMEM;
 			goto cleanup;
 		}
-		data = stored;
-		if (fread(stored, 1, blk.data_size, f) != blk.data_size) {
+		data = stored.p;
+		if (fread(stored.p, 1, blk.data_size, f) != blk.data_size) {
 			/* Cut short: nothing after it can be found. */
 			break;
 		}
-		if (crc32(crc32(0, Z_NULL, 0), stored, blk.data_size) != blk.crc)
+		if (crc32(crc32(0, Z_NULL, 0), stored.p, blk.data_size) != blk.crc)
 			goto damaged;
 		if (blk.flags & RTRACE_BLKF_ZLIB) {
 			uLongf len = blk.raw_size;
 
-			if (uncompress(raw, &len, stored, blk.data_size) != Z_OK ||
+			if (uncompress(raw.p, &len, stored.p, blk.data_size) != Z_OK ||
 			    len != blk.raw_size)
 				goto damaged;
-			data = raw;
+			data = raw.p;
 		} else if (blk.raw_size != blk.data_size) {
 			goto damaged;
 		}
-		if (read_block(&r, &blk, data))
+		err = read_block(&r, &blk, data);
+		if (err == -ENOMEM)
+			goto cleanup;
+		if (!err)
 			goto next;
+		err = 0;
 damaged:
 		elog("%s: damaged block at offset %llu skipped", name, (unsigned long long)off);
 		res->damaged++;
@@ -233,7 +246,9 @@ next:
 		     "its last whole block", name, (unsigned long long)off);
 	}
 cleanup:
-	free(stored);
-	free(raw);
+	free(stored.p);
+	free(raw.p);
+	free(r.dec.p);
+	codec_free(r.codec);
 	return err;
 }

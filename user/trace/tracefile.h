@@ -27,6 +27,9 @@ struct trace_writer;
 
 /* Creates @path for writing; an existing file is an error (-EEXIST) unless @force. */
 int trace_writer_open(struct trace_writer **w, const char *path, bool force);
+/* Each RECORDS block decoded again as it is written and compared with its records, bit for
+ * bit: a difference makes trace_writer_close() fail with -EBADMSG (tests). */
+void trace_writer_check_codec(struct trace_writer *w);
 /* Session metadata, written in the first block. */
 void trace_writer_meta(struct trace_writer *w, const char *key, const char *value);
 /* A function: written before the records that follow it. */
@@ -49,7 +52,7 @@ struct trace_reader_ops {
 
 /* What trace_read() saw. */
 struct trace_read_result {
-	__u32 version;
+	__u32 version;		/* the file's: 1 or 2 */
 	bool whole;		/* the END block was read */
 	unsigned int damaged;	/* blocks skipped */
 	__u64 truncated_at;	/* offset where a cut file ends, if not whole */

@@ -1,53 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The trace file's writer: records gather in a buffer that goes out as one
- * compressed block when it holds 1 MiB; functions and metadata go before the
- * records that need them. A write error is kept and said at close. */
+ * block, encoded (codec.h) and compressed, when it holds 1 MiB; functions and
+ * metadata go before the records that need them. A write error is kept and
+ * said at close. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+#include "codec.h"
 #include "tracefile.h"
 
-#define BLOCK_TARGET	(1U << 20)
-
-struct buf {
-	unsigned char *p;
-	size_t len, cap;
-};
+#define BLOCK_TARGET	(1U << 20)	/* of records, decoded */
 
 struct trace_writer {
 	int fd;
 	int err;		/* first error */
 	__u64 bytes, records;
-	struct buf meta, funcs, recs;
-	bool meta_done;
-	unsigned char *z;	/* compressed block */
-	size_t z_cap;
+	struct tbuf meta, funcs;
+	struct tbuf recs;	/* records as a reader decodes them (struct rtrace_file_rec...) */
+	struct tbuf enc;	/* recs encoded */
+	struct tbuf z;		/* a block compressed */
+	struct tbuf check;	/* enc decoded again, when checked */
+	struct codec *codec;
+	bool meta_done, check_codec;
 };
 
-static void buf_put(struct trace_writer *w, struct buf *b, const void *data, size_t len)
+static void buf_put(struct trace_writer *w, struct tbuf *b, const void *data, size_t len)
 {
-	if (b->len + len > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		unsigned char *p;
-
-		while (cap < b->len + len)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			w->err = w->err ?: -ENOMEM;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
+	if (tbuf_reserve(b, b->len + len)) {
+		w->err = w->err ?: -ENOMEM;
+		return;
 	}
 	memcpy(b->p + b->len, data, len);
 	b->len += len;
 }
 
-static void buf_pad8(struct trace_writer *w, struct buf *b)
+static void buf_pad8(struct trace_writer *w, struct tbuf *b)
 {
 	static const unsigned char zero[8];
 
@@ -74,8 +64,10 @@ static void write_all(struct trace_writer *w, const void *data, size_t len)
 	}
 }
 
-/* One block of @b's bytes, compressed when that makes it smaller; @b empties. */
-static void write_block(struct trace_writer *w, __u32 type, struct buf *b)
+/* One block of @b's bytes, compressed when that makes it smaller; @b empties. Z_BEST_SPEED:
+ * on encoded records, levels 3 and 6 save 4-23% and 10-44% of the bytes for about 1.3 and 3
+ * times the CPU. */
+static void write_block(struct trace_writer *w, __u32 type, struct tbuf *b)
 {
 	struct rtrace_file_block blk = { .type = type, .raw_size = b->len };
 	const unsigned char *data = b->p;
@@ -83,20 +75,14 @@ static void write_block(struct trace_writer *w, __u32 type, struct buf *b)
 
 	if (w->err)
 		goto out;
-	if (zlen > w->z_cap) {
-		unsigned char *z = realloc(w->z, zlen);
-
-		if (!z) {
-			w->err = -ENOMEM;
-			goto out;
-		}
-		w->z = z;
-		w->z_cap = zlen;
+	if (tbuf_reserve(&w->z, zlen)) {
+		w->err = -ENOMEM;
+		goto out;
 	}
 	blk.data_size = b->len;
-	if (b->len && compress2(w->z, &zlen, b->p, b->len, Z_BEST_SPEED) == Z_OK &&
+	if (b->len && compress2(w->z.p, &zlen, b->p, b->len, Z_BEST_SPEED) == Z_OK &&
 	    zlen < b->len) {
-		data = w->z;
+		data = w->z.p;
 		blk.data_size = zlen;
 		blk.flags = RTRACE_BLKF_ZLIB;
 	}
@@ -105,6 +91,23 @@ static void write_block(struct trace_writer *w, __u32 type, struct buf *b)
 	write_all(w, data, blk.data_size);
 out:
 	b->len = 0;
+}
+
+/* The records gathered, encoded into w->enc; decoded again and compared, bit for bit, when
+ * checked (RTRACE_CHECK_CODEC). recs empties. */
+static void encode_records(struct trace_writer *w)
+{
+	int err = codec_encode(w->codec, w->recs.p, w->recs.len, &w->enc);
+
+	if (!err && w->check_codec) {
+		err = codec_decode(w->codec, w->enc.p, w->enc.len, &w->check);
+		if (!err && (w->check.len != w->recs.len ||
+			     memcmp(w->check.p, w->recs.p, w->recs.len)))
+			err = -EBADMSG;
+	}
+	if (err)
+		w->err = w->err ?: err;
+	w->recs.len = 0;
 }
 
 /* Metadata, then new functions, then the records: what a record needs comes first. */
@@ -116,8 +119,10 @@ static void flush(struct trace_writer *w)
 	}
 	if (w->funcs.len)
 		write_block(w, RTRACE_BLK_FUNCS, &w->funcs);
-	if (w->recs.len)
-		write_block(w, RTRACE_BLK_RECORDS, &w->recs);
+	if (w->recs.len) {
+		encode_records(w);
+		write_block(w, RTRACE_BLK_RECORDS, &w->enc);
+	}
 }
 
 int trace_writer_open(struct trace_writer **wp, const char *path, bool force)
@@ -132,9 +137,15 @@ int trace_writer_open(struct trace_writer **wp, const char *path, bool force)
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
+	w->codec = codec_new();
+	if (!w->codec) {
+		free(w);
+		return -ENOMEM;
+	}
 	w->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0644);
 	if (w->fd < 0) {
 		err = -errno;
+		codec_free(w->codec);
 		free(w);
 		return err;
 	}
@@ -158,7 +169,12 @@ void trace_writer_meta(struct trace_writer *w, const char *key, const char *valu
 	buf_put(w, &w->meta, "\n", 1);
 }
 
-static void put_str(struct trace_writer *w, struct buf *b, const char *s)
+void trace_writer_check_codec(struct trace_writer *w)
+{
+	w->check_codec = true;
+}
+
+static void put_str(struct trace_writer *w, struct tbuf *b, const char *s)
 {
 	__u32 len = s ? strnlen(s, TRACE_MAX_STR) : 0;
 
@@ -189,6 +205,11 @@ void trace_writer_record(struct trace_writer *w, const void *data, size_t size)
 	bool answer = size >= sizeof(struct rtrace_hdr) &&
 		      ((const struct rtrace_hdr *)data)->type == RTRACE_FILE_ANSWER;
 
+	/* Sizes a reader would take for damage: no record of rtrace's comes near. */
+	if (size < RTRACE_FILE_MIN_RECORD || size > RTRACE_FILE_MAX_RECORD) {
+		w->err = w->err ?: -EMSGSIZE;
+		return;
+	}
 	/* A block ends before a record, never between a record and the answers its
 	 * decoding gave: a reader gives a block's answers before its records. */
 	if (!answer && w->recs.len >= BLOCK_TARGET)
@@ -208,7 +229,7 @@ void trace_writer_stats(const struct trace_writer *w, __u64 *bytes, __u64 *recor
 
 int trace_writer_close(struct trace_writer *w, const struct rtrace_file_end *end)
 {
-	struct buf e = {};
+	struct tbuf e = {};
 	int err;
 
 	flush(w);
@@ -221,7 +242,10 @@ int trace_writer_close(struct trace_writer *w, const struct rtrace_file_end *end
 	free(w->meta.p);
 	free(w->funcs.p);
 	free(w->recs.p);
-	free(w->z);
+	free(w->enc.p);
+	free(w->z.p);
+	free(w->check.p);
+	codec_free(w->codec);
 	free(w);
 	return err;
 }
