@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The formatter on synthetic event streams: held lines, unfinished/resumed,
  * nesting by stack pointer, longjmp unwinding, JSON fields, lost records. */
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 #include "output/output.h"
 #include "rtrace.h"
 #include "tap.h"
@@ -289,6 +291,80 @@ int main(void)
 		CHECK(strstr(buf, "         2         1 close\n") != NULL, "-c: 2 close calls, 1 error");
 		free(buf);
 	}
+	/* -c from BPF's sums (RTRACE_EV_COUNT), added to what the events counted. */
+	{
+		struct output_opts opts = { .summary = true };
+		struct rtrace_count c = { .kind = RTRACE_COUNT_SYSCALL, .id = 3,
+					  .val = { .calls = 5, .errors = 2, .ns = 5000 } };
+
+		mem = open_memstream(&buf, &len);
+		o = output_new(mem, &opts, name_of, NULL);
+		sys_enter(100, 1000, 3, 3);
+		sys_exit(100, 2000, 3, -9);
+		hdr(&c.hdr, RTRACE_EV_COUNT, 0, 3000);
+		c.hdr.size = sizeof(c);
+		output_event(o, &c, sizeof(c));
+		c.kind = RTRACE_COUNT_FUNC;
+		c.id = 2;
+		c.val = (struct rtrace_count_val){ .calls = 7, .ns = 7000 };
+		output_event(o, &c, sizeof(c));
+		c.id = 1ULL << 40;	/* damage: no table that big */
+		output_event(o, &c, sizeof(c));
+		finish();
+		CHECK(strstr(buf, "0.000006           1         6         3 close\n") != NULL,
+		      "-c: BPF's 5 close calls (2 errors, 5 us) with the events' one");
+		CHECK(strstr(buf, "0.000007           1         7           inner\n") != NULL,
+		      "-c: a function's sums from BPF");
+		free(buf);
+	}
+
+	/* A version 1 trace file's return record, 8 bytes shorter: pairs as ever. */
+	start(false);
+	call(100, 1000, 1, 0x0f00);
+	{
+		struct rtrace_func_return e = {};
+
+		hdr(&e.hdr, RTRACE_EV_FUNC_RETURN, 100, 3000);
+		e.hdr.size = offsetof(struct rtrace_func_return, nr_captures);
+		e.cookie = 1;
+		e.sp = 0x0f08;
+		e.ret = 4;
+		e.nr_captures = 0xffff;	/* past its end: never read */
+		output_event(o, &e, e.hdr.size);
+	}
+	CHECK_STR(finish(), "outer() = 4 <0.000002>\n", "a 56-byte return record (version 1 files)");
+	free(buf);
+
+	/* --min-duration 1500 ns: inner (1 us) and the syscall (100 ns) go, outer (3 us)
+	 * stays; main stays as it encloses it, leaf (2 us) stays, its getpid (2 us) too. */
+	{
+		struct output_opts opts = { .durations = true, .min_dur_ns = 1500 };
+
+		mem = open_memstream(&buf, &len);
+		o = output_new(mem, &opts, name_of, NULL);
+		call(100, 1000, 0, 0x1000);
+		call(100, 2000, 1, 0x0f00);
+		sys_enter(100, 2100, 39, 0);
+		sys_exit(100, 2200, 39, 100);
+		call(100, 3000, 2, 0x0e00);
+		ret(100, 4000, 2, 0x0e00, 7);
+		ret(100, 5000, 1, 0x0f00, 1);
+		call(100, 6000, 3, 0x0f00);
+		sys_enter(100, 6500, 39, 0);
+		sys_exit(100, 8500, 39, 100);
+		ret(100, 8800, 3, 0x0f00, 2);
+		ret(100, 9000, 0, 0x1000, 0);
+		CHECK_STR(finish(),
+			  "main() {\n"
+			  "  outer() = 1 <0.000003>\n"
+			  "  leaf() {\n"
+			  "    getpid() = 100 <0.000002>\n"
+			  "  } leaf = 2 <0.000002>\n"
+			  "} main = 0 <0.000008>\n",
+			  "--min-duration: what took that long, with the calls around it");
+		free(buf);
+	}
+
 	{
 		char junk[8] = {};
 

@@ -4,6 +4,7 @@
  * unwind; Go calls pair per goroutine, by their distance from the top of its
  * stack, which survives the stack being moved. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "rtrace.h"
@@ -639,6 +640,7 @@ static void on_count(struct out_state *st, const struct rtrace_count *rec)
 
 int out_state_record(struct out_state *st, const void *data, size_t size)
 {
+	struct rtrace_func_return v1_ret;
 	const struct rtrace_hdr *h = data;
 	struct out_event e = {};
 	struct tid_state *t;
@@ -703,8 +705,16 @@ int out_state_record(struct out_state *st, const void *data, size_t size)
 		break;
 	case RTRACE_EV_FUNC_RETURN:
 	case RTRACE_EV_GO_RETURN:
-		if (!go && size < sizeof(struct rtrace_func_return))
+		if (!go && size < offsetof(struct rtrace_func_return, nr_captures))
 			return -EINVAL;
+		if (!go && size < sizeof(struct rtrace_func_return)) {
+			/* a version 1 trace file's, from before char * results: none here */
+			memset(&v1_ret, 0, sizeof(v1_ret));
+			memcpy(&v1_ret, data, size);
+			v1_ret.hdr.size = sizeof(v1_ret);
+			data = &v1_ret;
+			size = sizeof(v1_ret);
+		}
 		call_ev_of(data, size, &c);
 		on_func_return(st, t, &c);
 		break;
