@@ -45,7 +45,10 @@ enum rtrace_block_type {
 	RTRACE_BLK_END,
 };
 
-#define RTRACE_BLKF_ZLIB	1
+#define RTRACE_BLKF_ZLIB	1	/* zlib's format (RFC 1950): version 1's writer */
+/* Raw deflate (RFC 1951): no zlib header or Adler-32, which the block's CRC makes redundant
+ * (the checksum was a tenth of deflating's time). One of the two bits at most. */
+#define RTRACE_BLKF_DEFLATE	2
 
 struct rtrace_file_block {
 	__u32 type;		/* enum rtrace_block_type; a reader skips types it does not know */

@@ -171,6 +171,8 @@ int trace_read(FILE *f, const char *name, const struct trace_reader_ops *ops, vo
 	struct reader r = { .name = name, .ops = ops, .ctx = ctx, .res = res };
 	struct rtrace_file_header hdr;
 	struct tbuf stored = {}, raw = {};
+	z_stream zs = {};
+	bool zs_ok = false;
 	__u64 off;
 	int err = 0;
 
@@ -218,11 +220,29 @@ int trace_read(FILE *f, const char *name, const struct trace_reader_ops *ops, vo
 		}
 		if (crc32(crc32(0, Z_NULL, 0), stored.p, blk.data_size) != blk.crc)
 			goto damaged;
-		if (blk.flags & RTRACE_BLKF_ZLIB) {
+		if ((blk.flags & RTRACE_BLKF_ZLIB) && (blk.flags & RTRACE_BLKF_DEFLATE)) {
+			goto damaged;
+		} else if (blk.flags & RTRACE_BLKF_ZLIB) {
 			uLongf len = blk.raw_size;
 
 			if (uncompress(raw.p, &len, stored.p, blk.data_size) != Z_OK ||
 			    len != blk.raw_size)
+				goto damaged;
+			data = raw.p;
+		} else if (blk.flags & RTRACE_BLKF_DEFLATE) {
+			if (!zs_ok) {
+				zs_ok = inflateInit2(&zs, -15) == Z_OK;
+				if (!zs_ok) {
+					err = -ENOMEM;
+					goto cleanup;
+				}
+			}
+			zs.next_in = stored.p;
+			zs.avail_in = blk.data_size;
+			zs.next_out = raw.p;
+			zs.avail_out = blk.raw_size;
+			if (inflateReset(&zs) != Z_OK || inflate(&zs, Z_FINISH) != Z_STREAM_END ||
+			    zs.total_out != blk.raw_size)
 				goto damaged;
 			data = raw.p;
 		} else if (blk.raw_size != blk.data_size) {
@@ -246,6 +266,8 @@ next:
 		     "its last whole block", name, (unsigned long long)off);
 	}
 cleanup:
+	if (zs_ok)
+		inflateEnd(&zs);
 	free(stored.p);
 	free(raw.p);
 	free(r.dec.p);

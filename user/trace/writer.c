@@ -24,6 +24,8 @@ struct trace_writer {
 	struct tbuf z;		/* a block compressed */
 	struct tbuf check;	/* enc decoded again, when checked */
 	struct codec *codec;
+	z_stream zs;		/* raw deflate, reset for each block */
+	bool zs_ok;
 	bool meta_done, check_codec;
 };
 
@@ -71,21 +73,28 @@ static void write_block(struct trace_writer *w, __u32 type, struct tbuf *b)
 {
 	struct rtrace_file_block blk = { .type = type, .raw_size = b->len };
 	const unsigned char *data = b->p;
-	uLongf zlen = compressBound(b->len);
+	uLong zlen;
 
 	if (w->err)
 		goto out;
+	blk.data_size = b->len;
+	if (!b->len || !w->zs_ok || deflateReset(&w->zs) != Z_OK)
+		goto store;
+	zlen = deflateBound(&w->zs, b->len);
 	if (tbuf_reserve(&w->z, zlen)) {
 		w->err = -ENOMEM;
 		goto out;
 	}
-	blk.data_size = b->len;
-	if (b->len && compress2(w->z.p, &zlen, b->p, b->len, Z_BEST_SPEED) == Z_OK &&
-	    zlen < b->len) {
+	w->zs.next_in = b->p;
+	w->zs.avail_in = b->len;
+	w->zs.next_out = w->z.p;
+	w->zs.avail_out = zlen;
+	if (deflate(&w->zs, Z_FINISH) == Z_STREAM_END && w->zs.total_out < b->len) {
 		data = w->z.p;
-		blk.data_size = zlen;
-		blk.flags = RTRACE_BLKF_ZLIB;
+		blk.data_size = w->zs.total_out;
+		blk.flags = RTRACE_BLKF_DEFLATE;
 	}
+store:
 	blk.crc = crc32(crc32(0, Z_NULL, 0), data, blk.data_size);
 	write_all(w, &blk, sizeof(blk));
 	write_all(w, data, blk.data_size);
@@ -149,6 +158,9 @@ int trace_writer_open(struct trace_writer **wp, const char *path, bool force)
 		free(w);
 		return err;
 	}
+	/* without it, blocks are stored as they are */
+	w->zs_ok = deflateInit2(&w->zs, Z_BEST_SPEED, Z_DEFLATED, -15, 8,
+				Z_DEFAULT_STRATEGY) == Z_OK;
 	write_all(w, &hdr, sizeof(hdr));
 	*wp = w;
 	return w->err;
@@ -246,6 +258,8 @@ int trace_writer_close(struct trace_writer *w, const struct rtrace_file_end *end
 	free(w->z.p);
 	free(w->check.p);
 	codec_free(w->codec);
+	if (w->zs_ok)
+		deflateEnd(&w->zs);
 	free(w);
 	return err;
 }
