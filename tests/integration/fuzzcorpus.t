@@ -47,7 +47,8 @@ for name in ('fib', 'types', 'threads', 'go'):
         block = data[off + 24:off + 24 + size]
         if btype == 3:
             open(os.path.join(dst, '%s-%d' % (name, n)), 'wb').write(
-                zlib.decompress(block) if flags & 1 else block)
+                zlib.decompress(block) if flags & 1 else
+                zlib.decompress(block, -15) if flags & 2 else block)
             n += 1
         off += 24 + size
 PY

@@ -108,9 +108,11 @@ while n < 2:
     off += 24 + int.from_bytes(data[off + 12:off + 16], 'little')
     n += 1
 btype, flags, raw_size, size = struct.unpack_from('<4I', data, off)
-records = bytearray(zlib.decompress(data[off + 24:off + 24 + size]))
+assert flags == 2  # raw deflate
+records = bytearray(zlib.decompress(data[off + 24:off + 24 + size], -15))
 records[0:4] = struct.pack('<I', len(records))
-z = zlib.compress(bytes(records), 1)
+c = zlib.compressobj(1, zlib.DEFLATED, -15)
+z = c.compress(bytes(records)) + c.flush()
 lying = data[:off] + struct.pack('<6I', btype, flags, len(records), len(z), zlib.crc32(z), 0) + \
         z + data[off + 24 + size:]
 open(d + '/lying.rtrace', 'wb').write(lying)

@@ -119,6 +119,47 @@ static void test_version1(void)
 	      s.records == 2 && s.last_ts == 20, "version 1: its records read as they are");
 }
 
+/* Version 1's zlib-format blocks still read; a block that says both formats is damage. */
+static void test_block_formats(void)
+{
+	struct rtrace_file_header hdr = { .magic = RTRACE_FILE_MAGIC, .version = 1,
+					  .header_size = sizeof(hdr) };
+	struct { struct rtrace_file_rec e; struct rtrace_func_return r; } recs[2] = {
+		{ { .size = sizeof(struct rtrace_func_return) },
+		  { .hdr = { RTRACE_EV_FUNC_RETURN, 7, 7, sizeof(struct rtrace_func_return), 10 } } },
+		{ { .size = sizeof(struct rtrace_func_return) },
+		  { .hdr = { RTRACE_EV_FUNC_RETURN, 7, 7, sizeof(struct rtrace_func_return), 20 } } },
+	};
+	struct rtrace_file_end end = { .records = 2 };
+	unsigned char file[1024], z[512];
+	uLongf zlen = sizeof(z);
+	struct rtrace_file_block blk = { .type = RTRACE_BLK_RECORDS, .raw_size = sizeof(recs) };
+	struct trace_read_result res;
+	struct seen s;
+	size_t len = sizeof(hdr);
+	int flags;
+
+	compress2(z, &zlen, (const void *)recs, sizeof(recs), 1);
+	for (flags = RTRACE_BLKF_ZLIB; flags <= (RTRACE_BLKF_ZLIB | RTRACE_BLKF_DEFLATE);
+	     flags += RTRACE_BLKF_DEFLATE) {
+		len = sizeof(hdr);
+		memcpy(file, &hdr, sizeof(hdr));
+		blk.flags = flags;
+		blk.data_size = zlen;
+		blk.crc = crc32(crc32(0, Z_NULL, 0), z, zlen);
+		memcpy(file + len, &blk, sizeof(blk));
+		memcpy(file + len + sizeof(blk), z, zlen);
+		len += sizeof(blk) + zlen;
+		len += put_block(file + len, RTRACE_BLK_END, &end, sizeof(end));
+		if (flags == RTRACE_BLKF_ZLIB)
+			CHECK(!read_mem(file, len, &s, &res) && !res.damaged && s.records == 2,
+			      "a zlib-format block reads");
+		else
+			CHECK(!read_mem(file, len, &s, &res) && res.damaged == 1 && !s.records,
+			      "a block flagged zlib and raw deflate both is damage");
+	}
+}
+
 int main(void)
 {
 	char path[] = "/tmp/rtrace-tf.XXXXXX";
@@ -230,5 +271,6 @@ int main(void)
 	CHECK_INT(crashes, 0, "3,000 mutated files: each read or refused, never more records");
 	free(data);
 	test_version1();
+	test_block_formats();
 	return tap_done();
 }
