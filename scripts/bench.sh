@@ -173,24 +173,34 @@ fi
 
 echo
 echo "Throughput and fixed costs"
-# Until the last record is written: the program makes them faster than JSON
-# is written, the buffer holds the difference.
-n=1500000
-start=$(date +%s.%N)
-./rtrace -v --json --buffer-size 512M -o $TMP/tp.json -- $W syscalls $n 2> $TMP/tp.err
-end=$(date +%s.%N)
-read -r delivered lost <<< "$(sed -n 's/^rtrace: \([0-9]*\) events delivered, \([0-9]*\) lost$/\1 \2/p' $TMP/tp.err)"
-awk -v d="$delivered" -v l="$lost" -v s="$start" -v e="$end" -v sz="$(stat -c %s $TMP/tp.json)" 'BEGIN {
-	printf "  %-34s %d events in %.2f s = %.2f M events/s, %d lost, %.0f MB JSON\n",
-	       "--json to a file", d, e - s, d / (e - s) / 1e6, l, sz / 1e6 }'
-# The same into a trace file (rtrace record): no decoding on the way.
-start=$(date +%s.%N)
-./rtrace record --force -v --buffer-size 512M -o $TMP/tp.rtrace -- $W syscalls $n 2> $TMP/tr.err
-end=$(date +%s.%N)
-read -r delivered lost <<< "$(sed -n 's/^rtrace: \([0-9]*\) events delivered, \([0-9]*\) lost$/\1 \2/p' $TMP/tr.err)"
-awk -v d="$delivered" -v l="$lost" -v s="$start" -v e="$end" -v sz="$(stat -c %s $TMP/tp.rtrace)" 'BEGIN {
-	printf "  %-34s %d events in %.2f s = %.2f M events/s, %d lost, %.1f bytes/event\n",
-	       "record to a file", d, e - s, d / (e - s) / 1e6, l, sz / d }'
+# rtrace's own side: a tight loop of traced calls at the default buffer size (the records
+# the program makes as fast as it can), each output; events delivered and lost, and the CPU
+# rtrace itself took (-v), as events per second of it: the consumer's ceiling.
+# consumer LABEL CMD...: one run, one row.
+consumer() {
+	local label=$1
+	shift
+	"$@" > /dev/null 2> $TMP/c.err
+	awk -v l="$label" '
+	/events delivered/ { d = $2; lost = $5 }
+	/s of CPU/ { cpu = $2; mib = $(NF - 5) }
+	END { printf "  %-34s %8d events, %6d lost, rtrace %.2f s CPU = %5.2f M events/s, %s MiB\n",
+		     l, d, lost, cpu, (cpu > 0 ? d / cpu / 1e6 : 0), mib }' $TMP/c.err
+}
+TL=300000
+echo "  a tight loop of $TL work() calls ($((TL * 2)) events), default --buffer-size:"
+consumer "text to a file" ./rtrace -v -x work -e trace=none -o $TMP/tl.txt -- $W calls $TL
+consumer "--json to a file" ./rtrace -v --json -x work -e trace=none -o $TMP/tl.json -- $W calls $TL
+consumer "record" ./rtrace record --force -v -x work -e trace=none -o $TMP/tl.rtrace -- $W calls $TL
+consumer "-c (no records)" ./rtrace -v -c -x work -e trace=none -o $TMP/tl.c -- $W calls $TL
+echo "  the same, 5,000,000 calls (10 M events):"
+consumer "text to a file" ./rtrace -v -x work -e trace=none -o $TMP/tl.txt -- $W calls 5000000
+rm -f $TMP/tl.txt
+consumer "record" ./rtrace record --force -v -x work -e trace=none -o $TMP/tl.rtrace -- $W calls 5000000
+echo "  filters cut in BPF, 40000 outer() calls: what rtrace itself does"
+consumer "-x outer -x work" ./rtrace -v -x outer -x work -e trace=none -o $TMP/n.txt -- $W nested 40000
+consumer "  --max-depth 1" ./rtrace -v --max-depth 1 -x outer -x work -e trace=none -o $TMP/n.txt -- $W nested 40000
+consumer "  --sample 10" ./rtrace -v --sample 10 -x outer -x work -e trace=none -o $TMP/n.txt -- $W nested 40000
 ./rtrace record --force -o $TMP/fib.rtrace -e trace=none -x fib -- build/targets/fib 20 > /dev/null 2>&1
 fr=$(./rtrace info $TMP/fib.rtrace | awk '$1 == "records" { print $2 }')
 awk -v r="$fr" -v sz="$(stat -c %s $TMP/fib.rtrace)" 'BEGIN {
