@@ -194,7 +194,6 @@ static FILE *open_output(const struct env *env)
 	return f;
 }
 
-/* Whether an environment variable is set to something other than 0. */
 /* -v: what rtrace itself cost, the consumer's side of make bench. */
 static void log_cpu(unsigned long long records)
 {
@@ -209,6 +208,7 @@ static void log_cpu(unsigned long long records)
 	     s > 0 ? records / s / 1e6 : 0.0, ru.ru_maxrss / 1024);
 }
 
+/* Whether an environment variable is set to something other than 0. */
 static bool env_flag(const char *name)
 {
 	const char *v = getenv(name);

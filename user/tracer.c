@@ -31,7 +31,7 @@
 #define BUSY_POLL_MS		1
 /* Records waiting for output while the buffer fills fast: at most this many bytes, a slice
  * of output between drains. */
-#define SPOOL_MAX		(24U << 20)
+#define SPOOL_MAX		(40U << 20)
 #define SPOOL_SLICE_NS		(2 * 1000 * 1000ULL)
 
 static double ms_since(const struct timespec *t0)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "callfmt.h"
+#include "rtrace.h"
+#include "util/hmap.h"
 #include "util/json.h"
 #include "output.h"
 #include "sink.h"
@@ -14,7 +16,51 @@
 struct json_sink {
 	struct out_sink b;
 	struct callfmt_text args;	/* decoded arguments, then escaped */
+	struct hmap names;		/* function id + 1 → struct json_names */
 };
+
+/* A function's `,"name":...,"module":...` quoted once: every call and return has it. */
+struct json_names {
+	size_t ret_len;		/* the `,"name":...` that returns have */
+	size_t len;
+	char text[];
+};
+
+static const struct json_names *names_of(struct json_sink *s, __u64 cookie,
+					 const struct output_func *f)
+{
+	unsigned long long key = (cookie & RTRACE_COOKIE_ID_MASK) + 1;
+	struct json_names *n = hmap_get(&s->names, key);
+	char *text = NULL;
+	size_t len = 0, ret_len;
+	FILE *m;
+
+	if (n)
+		return n;
+	m = open_memstream(&text, &len);
+	if (!m)
+		return NULL;
+	fputs(",\"name\":", m);
+	json_str(m, f->name);
+	ret_len = ftell(m);
+	fputs(",\"module\":", m);
+	json_str(m, f->module);
+	if (fclose(m))
+		goto out;
+	n = malloc(sizeof(*n) + len);
+	if (!n)
+		goto out;
+	n->ret_len = ret_len;
+	n->len = len;
+	memcpy(n->text, text, len);
+	if (hmap_put(&s->names, key, n)) {
+		free(n);
+		n = NULL;
+	}
+out:
+	free(text);
+	return n;
+}
 
 static void json_begin(struct json_sink *s, const char *type, __u64 ts, __u32 tgid, __u32 tid)
 {
@@ -93,14 +139,20 @@ static void on_syscall(struct json_sink *s, const struct out_event *e)
 
 static void on_call(struct json_sink *s, const struct out_event *e)
 {
+	const struct json_names *n;
 	struct output_func f;
 
 	callfmt_func(s->b.fmt, e->call.cookie, &f);
+	n = names_of(s, e->call.cookie, &f);
 	json_begin(s, "call", e->ts, e->who.tgid, e->who.tid);
-	fputs(",\"name\":", s->b.out);
-	json_str(s->b.out, f.name);
-	fputs(",\"module\":", s->b.out);
-	json_str(s->b.out, f.module);
+	if (n) {
+		fwrite(n->text, 1, n->len, s->b.out);
+	} else {
+		fputs(",\"name\":", s->b.out);
+		json_str(s->b.out, f.name);
+		fputs(",\"module\":", s->b.out);
+		json_str(s->b.out, f.module);
+	}
 	if (f.proto || f.go_proto || s->b.opts->raw_args) {
 		fputs(",\"args\":", s->b.out);
 		callfmt_args(s->b.fmt, s->b.out, &f, e->call.rec, e->call.size, true);
@@ -113,12 +165,18 @@ static void on_call(struct json_sink *s, const struct out_event *e)
 
 static void on_return(struct json_sink *s, const struct out_event *e)
 {
+	const struct json_names *n;
 	struct output_func f;
 
 	callfmt_func(s->b.fmt, e->ret.cookie, &f);
+	n = names_of(s, e->ret.cookie, &f);
 	json_begin(s, "return", e->ts, e->who.tgid, e->who.tid);
-	fputs(",\"name\":", s->b.out);
-	json_str(s->b.out, f.name);
+	if (n) {
+		fwrite(n->text, 1, n->ret_len, s->b.out);
+	} else {
+		fputs(",\"name\":", s->b.out);
+		json_str(s->b.out, f.name);
+	}
 	if (e->ret.kind == OUT_RET_UNWOUND) {
 		json_g(s, e);
 		fprintf(s->b.out, ",\"ret\":null,\"unwound\":true,\"depth\":%d}\n", e->depth);
@@ -201,7 +259,13 @@ static void json_free(struct out_sink *sink)
 {
 	struct json_sink *s = (struct json_sink *)sink;
 
+	size_t i;
+
 	callfmt_text_free(&s->args);
+	for (i = 0; i < s->names.cap; i++)
+		if (s->names.keys[i])
+			free(s->names.vals[i]);
+	hmap_free(&s->names);
 	free(s);
 }
 
