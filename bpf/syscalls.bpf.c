@@ -3,6 +3,7 @@
  * pairs them per thread, which keeps blocking calls visible while they block. */
 #include "capture.bpf.h"
 #include "counts.bpf.h"
+#include "hold.bpf.h"
 
 #define NR_EXECVE	59
 #define NR_EXECVEAT	322
@@ -96,6 +97,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		count_sys_enter(id);
 		return 0;
 	}
+	held_release(bpf_get_current_task_btf());
 	if (mask_has(capture_enter_mask, id)) {
 		struct scratch *s;
 

@@ -6,6 +6,7 @@
  * copies only the memory the DWARF types ask for (map func_specs). */
 #include "capture.bpf.h"
 #include "counts.bpf.h"
+#include "hold.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -163,6 +164,20 @@ int BPF_KPROBE(func_entry)
 		return 0;
 	}
 	id = (cookie & RTRACE_COOKIE_ID_MASK) * 2;
+	if (filter_min_dur_ns) {
+		struct held_entry *h = bpf_task_storage_get(&held_entries, task, 0,
+							    BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+		if (h) {
+			held_send(h);	/* the call it holds has this one inside */
+			/* a plain entry waits to know whether its call is a short leaf */
+			if (!(cookie & (RTRACE_COOKIE_CAPTURE | RTRACE_COOKIE_NORET))) {
+				fill_entry(&h->e, ctx, task, pid_tgid, cookie);
+				h->held = 1;
+				return 0;
+			}
+		}
+	}
 	if (cookie & RTRACE_COOKIE_CAPTURE) {
 		/* none: captures at its return only */
 		struct rtrace_func_spec *spec = bpf_map_lookup_elem(&func_specs, &id);
@@ -248,6 +263,8 @@ static __always_inline void emit_return(struct pt_regs *ctx, __u64 sp)
 		count_return(task, sp - 8, cookie);
 		return;
 	}
+	if (!held_return(task, sp - 8, cookie))
+		return;
 	id = (cookie & RTRACE_COOKIE_ID_MASK) * 2 + 1;
 	if ((cookie & (RTRACE_COOKIE_CAPTURE | RTRACE_COOKIE_TAIL)) == RTRACE_COOKIE_CAPTURE) {
 		/* none: captures at its entry only */

@@ -216,6 +216,7 @@ int tracer_load(struct tracer *tr, const struct env *env)
 	if (env->max_depth <= RTRACE_FILTER_MAX_DEPTH)
 		tr->skel->rodata->filter_max_depth = env->max_depth;
 	tr->skel->rodata->filter_sample = env->sample;
+	tr->skel->rodata->filter_min_dur_ns = env->min_dur_ns;
 	tr->skel->rodata->count_only = tr->count_in_bpf;
 	/* Tests: the path a record with captures takes when its CPU's scratch
 	 * buffer is busy (a builder was preempted there). */
