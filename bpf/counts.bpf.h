@@ -41,12 +41,8 @@ struct count_task {
 	struct count_frame frames[COUNT_MAX_FRAMES];
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct count_task);
-} count_tasks SEC(".maps") __weak;
+THREAD_MAP(count_tasks, struct count_task);
+_Static_assert(sizeof(struct count_task) <= THREAD_STATE_MAX, "thread_zero's size");
 
 /* Uprobe programs can be preempted on their CPU by another task's: atomic adds, to a
  * per-CPU line that no other CPU writes, so without contention. */
@@ -66,8 +62,7 @@ static __always_inline void count_add(void *map, __u32 key, __u64 calls, __u64 e
 
 static __always_inline void count_sys_enter(long nr)
 {
-	struct count_task *t = bpf_task_storage_get(&count_tasks, bpf_get_current_task_btf(), 0,
-						    BPF_LOCAL_STORAGE_GET_F_CREATE);
+	struct count_task *t = thread_state(&count_tasks, (__u32)bpf_get_current_pid_tgid(), true);
 
 	/* counted at its enter: one that never returns (exit_group) counts too */
 	count_add(&sys_counts, nr, 1, 0, 0);
@@ -79,7 +74,7 @@ static __always_inline void count_sys_enter(long nr)
 
 static __always_inline void count_sys_exit(long nr, long ret)
 {
-	struct count_task *t = bpf_task_storage_get(&count_tasks, bpf_get_current_task_btf(), 0, 0);
+	struct count_task *t = thread_state(&count_tasks, (__u32)bpf_get_current_pid_tgid(), false);
 	__u64 errors = ret < 0 && ret >= -4095;
 
 	if (t && t->sys_ts && t->sys_nr == nr) {
@@ -121,7 +116,7 @@ static __always_inline void count_entry(struct task_struct *task, __u64 sp, __u6
 		count_add(&func_counts, id, 1, 0, 0);	/* no return probe: counted, not timed */
 		return;
 	}
-	t = bpf_task_storage_get(&count_tasks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	t = thread_state(&count_tasks, task->pid, true);
 	if (!t)
 		return;
 	depth = count_unwind(t, sp, true);
@@ -140,7 +135,7 @@ static __always_inline void count_entry(struct task_struct *task, __u64 sp, __u6
 /* A return of the frame entered at @sp. */
 static __always_inline void count_return(struct task_struct *task, __u64 sp, __u64 cookie)
 {
-	struct count_task *t = bpf_task_storage_get(&count_tasks, task, 0, 0);
+	struct count_task *t = thread_state(&count_tasks, task->pid, false);
 	__u64 id = cookie & RTRACE_COOKIE_ID_MASK;
 	struct count_frame *fr;
 	__u32 depth;

@@ -9,7 +9,7 @@
 #ifndef RTRACE_FILTER_BPF_H
 #define RTRACE_FILTER_BPF_H
 
-#include "common.bpf.h"
+#include "thread.bpf.h"
 
 #define FILTER_MAX_DEPTH	RTRACE_FILTER_MAX_DEPTH
 
@@ -28,12 +28,8 @@ struct frame_filter {
 	__u64 sp[FILTER_MAX_DEPTH];	/* their entry sps, outermost first */
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct frame_filter);
-} frame_filters SEC(".maps") __weak;
+THREAD_MAP(frame_filters, struct frame_filter);
+_Static_assert(sizeof(struct frame_filter) <= THREAD_STATE_MAX, "thread_zero's size");
 
 static __always_inline bool filter_thread(__u64 pid_tgid)
 {
@@ -83,7 +79,7 @@ static __always_inline bool filter_entry(struct task_struct *task, __u64 sp, boo
 
 	if (!filter_frames())
 		return true;
-	f = bpf_task_storage_get(&frame_filters, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	f = thread_state(&frame_filters, task->pid, true);
 	if (!f)
 		return true;
 	if (f->hidden_sp) {
@@ -125,7 +121,7 @@ static __always_inline bool filter_return(struct task_struct *task, __u64 sp)
 
 	if (!filter_frames())
 		return true;
-	f = bpf_task_storage_get(&frame_filters, task, 0, 0);
+	f = thread_state(&frame_filters, task->pid, false);
 	if (!f)
 		return true;
 	if (f->hidden_sp) {
@@ -151,7 +147,7 @@ static __always_inline bool filter_syscall(struct pt_regs *regs)
 
 	if (!filter_frames())
 		return true;
-	f = bpf_task_storage_get(&frame_filters, bpf_get_current_task_btf(), 0, 0);
+	f = thread_state(&frame_filters, (__u32)bpf_get_current_pid_tgid(), false);
 	return !f || !f->hidden_sp || regs->sp >= f->hidden_sp;
 }
 

@@ -7,7 +7,7 @@
 #ifndef RTRACE_HOLD_BPF_H
 #define RTRACE_HOLD_BPF_H
 
-#include "common.bpf.h"
+#include "thread.bpf.h"
 
 const volatile __u64 filter_min_dur_ns __weak;	/* --min-duration: 0 for none */
 
@@ -16,12 +16,8 @@ struct held_entry {
 	struct rtrace_func_entry e;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct held_entry);
-} held_entries SEC(".maps") __weak;
+THREAD_MAP(held_entries, struct held_entry);
+_Static_assert(sizeof(struct held_entry) <= THREAD_STATE_MAX, "thread_zero's size");
 
 /* Sends the entry @h holds, if any: its call is not a leaf. */
 static __always_inline void held_send(struct held_entry *h)
@@ -46,7 +42,7 @@ static __always_inline void held_release(struct task_struct *task)
 
 	if (!filter_min_dur_ns)
 		return;
-	h = bpf_task_storage_get(&held_entries, task, 0, 0);
+	h = thread_state(&held_entries, task->pid, false);
 	if (h)
 		held_send(h);
 }
@@ -59,7 +55,7 @@ static __always_inline bool held_return(struct task_struct *task, __u64 sp, __u6
 
 	if (!filter_min_dur_ns)
 		return true;
-	h = bpf_task_storage_get(&held_entries, task, 0, 0);
+	h = thread_state(&held_entries, task->pid, false);
 	if (!h || !h->held)
 		return true;
 	if (h->e.sp == sp && !((h->e.cookie ^ cookie) & RTRACE_COOKIE_ID_MASK) &&

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Process life: fork (and -f following), exec, exit of the whole group. */
-#include "common.bpf.h"
+#include "counts.bpf.h"
+#include "hold.bpf.h"
 
 /* Children -f could not follow: the tgid map was full. Reported at exit. */
 __u64 unfollowed_children;
@@ -62,6 +63,14 @@ int BPF_PROG(sched_exit, struct task_struct *p)
 
 	if (!tgid_traced(tgid))
 		return 0;
+	/* The thread's state goes with it (thread.bpf.h). */
+	if (filter_frames() || count_only || filter_min_dur_ns) {
+		__u32 tid = pid_tgid;
+
+		bpf_map_delete_elem(&frame_filters, &tid);
+		bpf_map_delete_elem(&count_tasks, &tid);
+		bpf_map_delete_elem(&held_entries, &tid);
+	}
 	/* signal->live reaches zero when the last thread of the group exits;
 	 * read through CO-RE since 6.1 has no group_dead argument here. */
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)

@@ -165,8 +165,7 @@ int BPF_KPROBE(func_entry)
 	}
 	id = (cookie & RTRACE_COOKIE_ID_MASK) * 2;
 	if (filter_min_dur_ns) {
-		struct held_entry *h = bpf_task_storage_get(&held_entries, task, 0,
-							    BPF_LOCAL_STORAGE_GET_F_CREATE);
+		struct held_entry *h = thread_state(&held_entries, task->pid, true);
 
 		if (h) {
 			held_send(h);	/* the call it holds has this one inside */
