@@ -186,19 +186,25 @@ is "$(grep -cE '^ *(fib|main)\(' "$SCRATCH/md.txt"):$(grep -c resumed "$SCRATCH/
    "$(grep -c '"type":"call"' "$SCRATCH/md"):0" "--min-duration in text: the same calls, syscalls whole"
 "$RTRACE" -T --min-duration 1s -x fib -x main -o "$SCRATCH/md.live" -- "$TARGETS/fib" 10 > /dev/null
 is "$(cat "$SCRATCH/md.live")" "+++ exited with 0 +++" "live --min-duration 1s on a 10 ms run: its exit only"
-# In BPF, for leaf calls: durations' fast() (100 calls) never recorded, slow() (2 ms, 3 calls)
-# is; the rest as the loader filters the whole run.
+# In BPF, for leaf calls: durations' fast() (100 calls) not recorded, slow() (2 ms, 3 calls)
+# and the calls around it are.
 D=$TARGETS/durations
 DF=(-e trace=none -x fast -x slow -x parent -x main)
 "$RTRACE" record -o "$SCRATCH/dur.all" "${DF[@]}" -- "$D" > /dev/null 2>&1
 "$RTRACE" record -o "$SCRATCH/dur.md" --min-duration 1ms "${DF[@]}" -- "$D" > /dev/null 2>&1
-is "$(recs "$SCRATCH/dur.all"):$(recs "$SCRATCH/dur.md")" "212:12" \
-   "record --min-duration 1ms: 12 records where the run has 212 (short leaf calls cut in BPF)"
-is "$(shape "$SCRATCH/dur.md")" "$(shape --min-duration 1ms "$SCRATCH/dur.all")" \
-   "... the calls the whole run's replay with --min-duration 1ms shows (main, parent, slow x 3)"
+# A fast() call is as short as a call gets, but a guest under emulation can stall one past
+# 1 ms: the checks hold whatever the timing (slow's 2 ms sleeps always count).
+n=$(recs "$SCRATCH/dur.md")
+ok "$([ "$(recs "$SCRATCH/dur.all")" = 212 ] && [ "$n" -ge 12 ] && [ "$n" -le 40 ]; echo $?)" \
+   "record --min-duration 1ms: $n records where the run has 212 (short leaf calls cut in BPF)"
+"$RTRACE" replay --json "$SCRATCH/dur.md" > "$SCRATCH/dur.json"
+is "$(jsonq "$SCRATCH/dur.json" "[e['name'] for e in ev if e['type'] == 'call' and e['name'] != 'fast']")" \
+   "['main', 'parent', 'slow', 'slow', 'slow']" "... main, parent and slow's three calls"
+is "$(jsonq "$SCRATCH/dur.json" "[e for e in ev if e['type'] == 'return' and e.get('dur_ns', 0) < 1000000]")" \
+   "[]" "... and nothing that took less than 1 ms"
 "$RTRACE" -T --min-duration 1ms -x fast -x slow -x parent -x main -o "$SCRATCH/dur.txt" -- "$D"
-is "$(grep -c 'slow(i=' "$SCRATCH/dur.txt"):$(grep -c 'nanosleep(' "$SCRATCH/dur.txt"):$(grep -c fast "$SCRATCH/dur.txt")" "3:3:0" \
-   "live --min-duration 1ms with syscalls: slow's calls and their nanosleeps, no fast"
+is "$(grep -c 'slow(i=' "$SCRATCH/dur.txt"):$(grep -c 'nanosleep(' "$SCRATCH/dur.txt"):$(grep -c 'fast(.*<0\.000[0-9]*>$' "$SCRATCH/dur.txt")" "3:3:0" \
+   "live --min-duration 1ms with syscalls: slow's calls and their nanosleeps, no fast() under 1 ms"
 "$RTRACE" replay --min-duration 0 "$F" 2> "$SCRATCH/bad.err"
 is "$?:$(cat "$SCRATCH/bad.err")" "1:rtrace: invalid --min-duration: '0' (a time: 1.5ms, 200us, 1000ns)" \
    "--min-duration 0: said, exit 1"
