@@ -95,25 +95,26 @@ static size_t put_block(unsigned char *p, __u32 type, const void *data, size_t l
 	return sizeof(blk) + len;
 }
 
-/* A version 1 file, made by hand: its RECORDS entries as they are. */
+/* A version 1 file's parts, made by hand: its RECORDS entries as they are. */
+static const struct rtrace_file_header v1_hdr = { .magic = RTRACE_FILE_MAGIC, .version = 1,
+						  .header_size = sizeof(v1_hdr) };
+static const struct { struct rtrace_file_rec e; struct rtrace_func_return r; } v1_recs[2] = {
+	{ { .size = sizeof(struct rtrace_func_return) },
+	  { .hdr = { RTRACE_EV_FUNC_RETURN, 7, 7, sizeof(struct rtrace_func_return), 10 } } },
+	{ { .size = sizeof(struct rtrace_func_return) },
+	  { .hdr = { RTRACE_EV_FUNC_RETURN, 7, 7, sizeof(struct rtrace_func_return), 20 } } },
+};
+
 static void test_version1(void)
 {
-	struct rtrace_file_header hdr = { .magic = RTRACE_FILE_MAGIC, .version = 1,
-					  .header_size = sizeof(hdr) };
-	struct { struct rtrace_file_rec e; struct rtrace_func_return r; } recs[2] = {
-		{ { .size = sizeof(struct rtrace_func_return) },
-		  { .hdr = { RTRACE_EV_FUNC_RETURN, 7, 7, sizeof(struct rtrace_func_return), 10 } } },
-		{ { .size = sizeof(struct rtrace_func_return) },
-		  { .hdr = { RTRACE_EV_FUNC_RETURN, 7, 7, sizeof(struct rtrace_func_return), 20 } } },
-	};
 	struct rtrace_file_end end = { .records = 2 };
 	unsigned char file[512];
 	struct trace_read_result res;
 	struct seen s;
-	size_t len = sizeof(hdr);
+	size_t len = sizeof(v1_hdr);
 
-	memcpy(file, &hdr, sizeof(hdr));
-	len += put_block(file + len, RTRACE_BLK_RECORDS, recs, sizeof(recs));
+	memcpy(file, &v1_hdr, sizeof(v1_hdr));
+	len += put_block(file + len, RTRACE_BLK_RECORDS, v1_recs, sizeof(v1_recs));
 	len += put_block(file + len, RTRACE_BLK_END, &end, sizeof(end));
 	CHECK(!read_mem(file, len, &s, &res) && res.version == 1 && res.whole && !res.damaged &&
 	      s.records == 2 && s.last_ts == 20, "version 1: its records read as they are");
@@ -122,28 +123,20 @@ static void test_version1(void)
 /* Version 1's zlib-format blocks still read; a block that says both formats is damage. */
 static void test_block_formats(void)
 {
-	struct rtrace_file_header hdr = { .magic = RTRACE_FILE_MAGIC, .version = 1,
-					  .header_size = sizeof(hdr) };
-	struct { struct rtrace_file_rec e; struct rtrace_func_return r; } recs[2] = {
-		{ { .size = sizeof(struct rtrace_func_return) },
-		  { .hdr = { RTRACE_EV_FUNC_RETURN, 7, 7, sizeof(struct rtrace_func_return), 10 } } },
-		{ { .size = sizeof(struct rtrace_func_return) },
-		  { .hdr = { RTRACE_EV_FUNC_RETURN, 7, 7, sizeof(struct rtrace_func_return), 20 } } },
-	};
 	struct rtrace_file_end end = { .records = 2 };
 	unsigned char file[1024], z[512];
 	uLongf zlen = sizeof(z);
-	struct rtrace_file_block blk = { .type = RTRACE_BLK_RECORDS, .raw_size = sizeof(recs) };
+	struct rtrace_file_block blk = { .type = RTRACE_BLK_RECORDS, .raw_size = sizeof(v1_recs) };
 	struct trace_read_result res;
 	struct seen s;
-	size_t len = sizeof(hdr);
+	size_t len = sizeof(v1_hdr);
 	int flags;
 
-	compress2(z, &zlen, (const void *)recs, sizeof(recs), 1);
+	compress2(z, &zlen, (const void *)v1_recs, sizeof(v1_recs), 1);
 	for (flags = RTRACE_BLKF_ZLIB; flags <= (RTRACE_BLKF_ZLIB | RTRACE_BLKF_DEFLATE);
 	     flags += RTRACE_BLKF_DEFLATE) {
-		len = sizeof(hdr);
-		memcpy(file, &hdr, sizeof(hdr));
+		len = sizeof(v1_hdr);
+		memcpy(file, &v1_hdr, sizeof(v1_hdr));
 		blk.flags = flags;
 		blk.data_size = zlen;
 		blk.crc = crc32(crc32(0, Z_NULL, 0), z, zlen);
