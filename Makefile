@@ -153,19 +153,22 @@ $(OUTPUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $(INCLUDES) $^ $(LDLIBS) -o $@
 
 # make fuzz [FUZZ_TIME=seconds]: fuzzes the trace reader and replay, then the RECORDS codec
-# alone, FUZZ_TIME each, from the tests' seeds.
-fuzz: deps $(OUTPUT)/fuzz/fuzz_trace $(OUTPUT)/fuzz/fuzz_codec
-	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus $(OUTPUT)/fuzz/codec-corpus
-	$(Q)ls $(OUTPUT)/fuzz/seeds/* $(OUTPUT)/fuzz/codec-seeds/* > /dev/null 2>&1 || { \
+# alone, then the prototypes' decoder and printers, FUZZ_TIME each, from the tests' seeds.
+fuzz: deps $(OUTPUT)/fuzz/fuzz_trace $(OUTPUT)/fuzz/fuzz_codec $(OUTPUT)/fuzz/fuzz_proto
+	$(Q)mkdir -p $(OUTPUT)/fuzz/corpus $(OUTPUT)/fuzz/codec-corpus $(OUTPUT)/fuzz/proto-corpus
+	$(Q)ls $(OUTPUT)/fuzz/seeds/* $(OUTPUT)/fuzz/codec-seeds/* $(OUTPUT)/fuzz/proto-seeds/* \
+		> /dev/null 2>&1 || { \
 		echo "make fuzz: no seeds yet: run make test first (fuzzcorpus.t makes them)"; exit 1; }
 	$(Q)$(OUTPUT)/fuzz/fuzz_trace -max_total_time=$(FUZZ_TIME) -close_fd_mask=2 \
 		-max_len=262144 $(OUTPUT)/fuzz/corpus $(OUTPUT)/fuzz/seeds
 	$(Q)$(OUTPUT)/fuzz/fuzz_codec -max_total_time=$(FUZZ_TIME) -max_len=262144 \
 		$(OUTPUT)/fuzz/codec-corpus $(OUTPUT)/fuzz/codec-seeds
+	$(Q)$(OUTPUT)/fuzz/fuzz_proto -max_total_time=$(FUZZ_TIME) -max_len=65536 \
+		$(OUTPUT)/fuzz/proto-corpus $(OUTPUT)/fuzz/proto-seeds
 
 unit: $(UNIT_BINS)
 integration: rtrace $(TARGET_BINS) $(OUTPUT)/targets/libplug.so $(OUTPUT)/tests/insnlab \
-	     $(OUTPUT)/fuzz/fuzz_trace $(OUTPUT)/fuzz/fuzz_codec
+	     $(OUTPUT)/fuzz/fuzz_trace $(OUTPUT)/fuzz/fuzz_codec $(OUTPUT)/fuzz/fuzz_proto
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all unit integration

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 #include "opts.h"
+#include "dwarf/proto_codec.h"
 #include "output/output.h"
 #include "probes/funcs.h"
 #include "proc/procview.h"
@@ -159,6 +160,15 @@ static void write_new_funcs(struct recorder *r)
 			if (ft->modules[m].is_go)
 				f.flags |= RTRACE_FUNCF_GO;
 		}
+		/* its prototype and types, so that a replay needs neither the binary nor
+		 * its debug file; one too large to keep is left out (names only, then) */
+		r->proto.len = 0;
+		f.flags |= RTRACE_FUNCF_TYPED;
+		if ((fd->go_proto && !go_proto_encode(fd->go_proto, &r->proto)) ||
+		    (fd->proto && !dwarf_proto_encode(fd->proto, &r->proto))) {
+			f.proto = r->proto.p;
+			f.proto_len = r->proto.len;
+		}
 		trace_writer_func(r->w, &f);
 	}
 }
@@ -222,5 +232,7 @@ int record_close(struct recorder *r, const struct output_stats *st)
 	for (i = 0; i < r->nr_build_ids; i++)
 		free(r->build_ids[i]);
 	free(r->build_ids);
+	free(r->proto.p);
+	r->proto = (struct tbuf){};
 	return err;
 }

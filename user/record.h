@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <linux/types.h>
+#include "util/tbuf.h"
 
 struct env;
 struct func_table;
@@ -21,6 +22,7 @@ struct recorder {
 	size_t funcs_written;
 	char **build_ids;	/* by module index, hex */
 	size_t nr_build_ids;
+	struct tbuf proto;	/* a function's prototype, encoded */
 	bool progress;		/* stderr is a terminal */
 	__u64 next_progress_ns;
 };

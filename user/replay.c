@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include "dwarf/dwarf_args.h"
 #include "dwarf/go_abi.h"
+#include "dwarf/proto_codec.h"
 #include "opts.h"
 #include "output/output.h"
 #include "proc/procview.h"
@@ -41,6 +42,9 @@ struct replay {
 	size_t nr_funcs;
 	struct rmodule *mods;
 	size_t nr_mods;
+	struct proto_store *protos;	/* the prototypes the file carries */
+	unsigned int nr_protos;		/* functions printed by them */
+	unsigned int bad_protos;
 	struct { int pid; char *cwd; bool name; } *cwds;	/* and comms */
 	size_t nr_cwds;
 	int err;
@@ -178,11 +182,28 @@ static void on_func(void *ctx, const struct trace_func *f)
 	rf = &r->funcs[f->id];
 	free(rf->name);
 	rf->name = strdup(f->name);
-	m = module_of(r, f);
-	rf->module = m ? m->path : NULL;
 	rf->offset = f->offset;
 	rf->proto = NULL;
 	rf->go_proto = NULL;
+	/* as the file keeps them, so that the replay prints what the live output did, with or
+	 * without the binary here; files of older versions: from the module's DWARF if it is
+	 * the one traced */
+	if (f->flags & RTRACE_FUNCF_TYPED) {
+		bool added;
+
+		m = module_slot(r, f->module, &added);
+		rf->module = m ? m->path : NULL;
+		if (!f->proto_len || r->oopts.no_args || !r->protos)
+			return;
+		if (!proto_decode(r->protos, f->proto, f->proto_len, &rf->proto, &rf->go_proto))
+			r->nr_protos++;
+		else if (!r->bad_protos++)	/* once: a hostile file may hold thousands */
+			elog("%s: the prototype of %s does not decode: its arguments not shown",
+			     r->path, f->name);
+		return;
+	}
+	m = module_of(r, f);
+	rf->module = m ? m->path : NULL;
 	if (m && m->dwarf && (f->flags & RTRACE_FUNCF_GO))
 		rf->go_proto = go_proto_find(m->dwarf, f->name, f->addr);
 	else if (m && m->dwarf)
@@ -273,6 +294,7 @@ static void replay_free(struct replay *r)
 		free(r->mods[i].path);
 	}
 	free(r->mods);
+	proto_store_free(r->protos);
 	for (i = 0; i < r->nr_cwds; i++)
 		free(r->cwds[i].cwd);
 	free(r->cwds);
@@ -300,7 +322,8 @@ int replay_stream(const struct env *env, FILE *f, const char *name, FILE *out)
 		if (env->syscall_mask[i] != ~0ULL)
 			r.oopts.syscall_mask = env->syscall_mask;	/* -e narrows the replay */
 	r.view = procview_replay();
-	if (!r.view)
+	r.protos = proto_store_new();
+	if (!r.view || !r.protos)
 		goto cleanup;
 	err = trace_read(f, r.path, &replay_ops, &r, &res);
 	if (err)
@@ -355,6 +378,8 @@ static void on_info_func(void *ctx, const struct trace_func *f)
 		fprintf(r->out, "%-16s %s %s\n", "module", f->module,
 			*f->build_id ? f->build_id : "(no build-id)");
 	r->nr_funcs++;
+	if (f->proto_len)
+		r->nr_protos++;
 }
 
 int info_main(const struct env *env)
@@ -373,7 +398,8 @@ int info_main(const struct env *env)
 	fclose(f);
 	if (!err) {
 		fprintf(stdout, "%-16s %u\n", "format", res.version);
-		fprintf(stdout, "%-16s %zu\n", "functions", r.nr_funcs);
+		fprintf(stdout, "%-16s %zu (%u with their types)\n", "functions", r.nr_funcs,
+			r.nr_protos);
 		fprintf(stdout, "%-16s %llu\n", "records", (unsigned long long)r.records);
 		fprintf(stdout, "%-16s %llu\n", "answers", (unsigned long long)r.answers);
 		if (r.has_end)

@@ -52,6 +52,36 @@ is "$(cat "$SCRATCH/go.status")" "$("$TARGETS/gotarget" > /dev/null 2>&1; echo $
 roundtrip python "--json" -- --json -e trace=none -x 'libc:mem*' -x 'libc:str*' -- python3 -S -c 'print(1)'
 is "$(cat "$SCRATCH/python.out")" 1 "python3 -S under libc:mem*, libc:str*: its own output"
 
+# The file carries each function's prototype and the types it reaches: a replay where the
+# binary (and its DWARF) is gone prints the arguments live output printed, byte for byte.
+mkdir -p "$SCRATCH/away"
+cp "$TARGETS/types" "$TARGETS/gotarget" "$SCRATCH/away/"
+roundtrip_away() {
+	local name=$1 ropts=$2
+	shift 3
+	"$RTRACE" record -o "$SCRATCH/$name.rtrace" --show="$SCRATCH/$name.live" "$@" \
+		> /dev/null 2>&1 < /dev/null
+}
+roundtrip_away away "" -- -x '*' -- "$SCRATCH/away/types"
+roundtrip_away awayjson "--json" -- --json --deref -x '*' -- "$SCRATCH/away/types"
+roundtrip_away awaygo "" -- -e trace=none -x 'main.*' -- "$SCRATCH/away/gotarget"
+mv "$SCRATCH/away" "$SCRATCH/gone"
+for name in away awayjson awaygo; do
+	opts=
+	[ "$name" = awayjson ] && opts=--json
+	"$RTRACE" replay $opts "$SCRATCH/$name.rtrace" -o "$SCRATCH/$name.replay" \
+		2> "$SCRATCH/$name.rerr"
+	ok "$(cmp -s "$SCRATCH/$name.live" "$SCRATCH/$name.replay"; echo $?)" \
+	   "$name: without the binary, replay is live output ($(wc -l < "$SCRATCH/$name.live") lines)"
+	is "$(cat "$SCRATCH/$name.rerr")" "" "$name: and says nothing of a missing file"
+done
+like "$(grep -m1 'strings(' "$SCRATCH/away.replay")" 'strings\(s="literal", t="mutable", null=NULL\) = 14' \
+     "types without the binary: a string argument by its type"
+like "$(grep -m1 'main.add(' "$SCRATCH/awaygo.replay")" 'main.add\(a=3, b=4\) = 7' \
+     "Go without the binary: arguments and result by Go's ABI"
+like "$("$RTRACE" info "$SCRATCH/away.rtrace" | grep '^functions')" \
+     '^functions +[0-9]+ \([1-9][0-9]* with their types\)$' "info: how many functions carry types"
+
 # The default file, never overwritten unless asked.
 cd "$SCRATCH" || exit 1
 "$RTRACE" record -- /bin/true 2> rec1.err
@@ -74,7 +104,7 @@ like "$(grep '^command' "$SCRATCH/info")" "record -o $SCRATCH/fib.rtrace .* -x f
      "info: the command line"
 like "$(grep '^module' "$SCRATCH/info")" "^module +$TARGETS/fib [0-9a-f]{40}\$" "info: the module and its build-id"
 is "$(grep -E '^(functions|complete|lost|format)' "$SCRATCH/info" | tr -s ' ')" "format 2
-functions 1
+functions 1 (1 with their types)
 lost 0
 complete yes" "info: functions, losses, format, whole"
 is "$(awk '$1 == "kernel" { print $2 }' "$SCRATCH/info")" "$(uname -r)" "info: the kernel"

@@ -8,6 +8,7 @@
 #include "dwarf/dwarf_priv.h"
 #include "syms/elf_syms.h"
 #include "dwarf/go_abi.h"
+#include "dwarf/proto_codec.h"
 #include "probes/gosites.h"
 #include "tap.h"
 
@@ -308,12 +309,45 @@ static bool location_agrees(Dwarf_Die *fn, unsigned long long pc, const char *na
 
 /* Every main.* function of the Go test target: our placement of each argument in registers
  * is where Go's own DWARF says it is at the entry. */
+static void describe(const struct go_proto *p, char *buf, size_t len)
+{
+	FILE *f = fmemopen(buf, len, "w");
+
+	buf[0] = '\0';
+	if (f) {
+		go_proto_describe(f, p);
+		fclose(f);
+	}
+}
+
+/* Whether @p reads the same (placements, names, types) as a trace file carries it. */
+static bool same_through_codec(struct proto_store *s, const struct go_proto *p)
+{
+	char a[2048], b[2048];
+	const struct dwarf_proto *c;
+	const struct go_proto *g = NULL;
+	struct tbuf buf = {};
+
+	if (!s || go_proto_encode(p, &buf) || proto_decode(s, buf.p, buf.len, &c, &g) || c) {
+		free(buf.p);
+		printf("# %s: not encoded and decoded\n", p->name);
+		return false;
+	}
+	free(buf.p);
+	describe(p, a, sizeof(a));
+	describe(g, b, sizeof(b));
+	if (strcmp(a, b))
+		printf("# %s / %s\n", a, b);
+	return !strcmp(a, b);
+}
+
 static void test_against_dwarf(void)
 {
 	const char *path = "build/targets/gotarget";
 	struct dwarf_module *m = NULL;
 	struct elf_syms *syms = NULL;
-	unsigned int checked = 0, bad = 0, k;
+	unsigned int checked = 0, bad = 0, coded = 0, k;
+	struct proto_store *store = proto_store_new();
 	size_t f;
 
 	if (access(path, R_OK) || elf_syms_load(path, &syms) ||
@@ -330,6 +364,8 @@ static void test_against_dwarf(void)
 		if (strncmp(ef->name, "main.", 5) || !(p = go_proto_find(m, ef->name, ef->addr)) ||
 		    !dwarf_fn_die(m, ef->name, ef->addr, &fn))
 			continue;
+		if (same_through_codec(store, p))
+			coded++;
 		for (k = 0; k < go_proto_nr_params(p); k++) {
 			const struct go_leaf *lv;
 			const char *name;
@@ -347,6 +383,9 @@ static void test_against_dwarf(void)
 	}
 	CHECK(checked >= 15, "Go target: %u register arguments of main.* compared", checked);
 	CHECK_INT(bad, 0, "every one where Go's DWARF says it is at the entry");
+	CHECK(coded >= 10, "Go target: %u prototypes of main.* the same once encoded and decoded",
+	      coded);
+	proto_store_free(store);
 	dwarf_module_close(m);
 	elf_syms_free(syms);
 }

@@ -222,11 +222,11 @@ int main(void)
 	pv = procview_replay();
 	CHECK_INT(procview_add_answer(pv, &ans.a, sizeof(ans)), 0, "answer added");
 	procview_set_seq(pv, 9);
-	CHECK(!procview_sym(pv, 7, 0x4000, buf, sizeof(buf)), "not before the record that asked");
+	CHECK(!procview_sym(pv, 7, NULL, 0, 0, 0x4000, buf, sizeof(buf)), "not before the record that asked");
 	procview_set_seq(pv, 10);
-	CHECK_STR(procview_sym(pv, 7, 0x4000, buf, sizeof(buf)) ?: "(null)", "twice",
+	CHECK_STR(procview_sym(pv, 7, NULL, 0, 0, 0x4000, buf, sizeof(buf)) ?: "(null)", "twice",
 		  "the answer at its record");
-	CHECK(!procview_sym(pv, 8, 0x4000, buf, sizeof(buf)), "another process: no answer");
+	CHECK(!procview_sym(pv, 8, NULL, 0, 0, 0x4000, buf, sizeof(buf)), "another process: no answer");
 	ans.a.len = 4096 + 1;
 	CHECK_INT(procview_add_answer(pv, &ans.a, sizeof(ans)), -EINVAL, "a lying length: refused");
 	procview_free(pv);

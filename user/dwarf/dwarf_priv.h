@@ -12,6 +12,7 @@
 #include <elfutils/libdw.h>
 
 #include "dwarf_args.h"
+#include "go_abi.h"
 #include "util/arena.h"
 #include "util/hmap.h"
 
@@ -184,5 +185,33 @@ void assign_locations(struct dwarf_module *m, struct dwarf_proto *p);
 bool entry_location(Dwarf_Die *param, unsigned long long pc, struct eb_loc *out);
 /* The C name of the type of @die (`const char *`), owned by @m; NULL on ENOMEM. */
 char *die_type_name(struct dwarf_module *m, Dwarf_Die *die);
+
+/* ---- Go prototypes (go_abi.c) ---- */
+
+struct go_param {
+	const char *name;
+	const char *type_name;	/* Go's spelling: `int`, `[]int`, `error` */
+	struct dtype *type;
+	bool result;
+	bool on_stack;
+	unsigned int stack_off;	/* bytes above the return address */
+	int nr_leaves;
+	struct go_leaf leaves[GO_MAX_LEAVES];
+	signed char cap;	/* capture of its string or slice contents, or -1 */
+};
+
+struct go_proto {
+	const char *name;
+	struct go_param *params;
+	unsigned int nr_params;
+	unsigned int nr_results;
+	bool named_results;
+	unsigned int args_stack;	/* bytes of stack-assigned arguments (aligned) */
+	unsigned int res_stack_off;	/* where stack-assigned results start */
+	unsigned int res_stack;		/* and their bytes */
+	struct rtrace_func_spec spec[2];	/* entry, RET */
+	int nr_caps[2];
+	signed char stack_cap[2];
+};
 
 #endif

@@ -23,32 +23,6 @@ typedef unsigned long long u64;
 #define SLICE_ELEMS	16	/* elements of a slice BPF copies, at most */
 #define MAX_NEST	6
 
-struct go_param {
-	const char *name;
-	const char *type_name;	/* Go's spelling: `int`, `[]int`, `error` */
-	struct dtype *type;
-	bool result;
-	bool on_stack;
-	unsigned int stack_off;	/* bytes above the return address */
-	int nr_leaves;
-	struct go_leaf leaves[GO_MAX_LEAVES];
-	signed char cap;	/* capture of its string or slice contents, or -1 */
-};
-
-struct go_proto {
-	const char *name;
-	struct go_param *params;
-	unsigned int nr_params;
-	unsigned int nr_results;
-	bool named_results;
-	unsigned int args_stack;	/* bytes of stack-assigned arguments (aligned) */
-	unsigned int res_stack_off;	/* where stack-assigned results start */
-	unsigned int res_stack;		/* and their bytes */
-	struct rtrace_func_spec spec[2];	/* entry, RET */
-	int nr_caps[2];
-	signed char stack_cap[2];
-};
-
 static const char *const int_regs[GO_NR_INT_REGS] = {
 	"rax", "rbx", "rcx", "rdi", "rsi", "r8", "r9", "r10", "r11",
 };

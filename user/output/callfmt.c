@@ -9,7 +9,6 @@
 #include "proc/procview.h"
 #include "util/json.h"
 #include "rtrace.h"
-#include "syms/symbolize.h"
 
 struct callfmt {
 	struct output_opts opts;
@@ -17,7 +16,6 @@ struct callfmt {
 	void *funcs_ctx;
 	struct procview *view;		/* the process, live or as recorded */
 	char name_buf[32];
-	struct symbolizer *syms;	/* function pointers, by module file */
 	int sym_pid;			/* the process whose argument is being shown */
 	const char *sym_module;		/* ... the module of the function called */
 	__u64 sym_func_addr;		/* ... the called function's address */
@@ -43,7 +41,6 @@ void callfmt_free(struct callfmt *cf)
 {
 	if (!cf)
 		return;
-	symbolizer_free(cf->syms);
 	free(cf);
 }
 
@@ -74,19 +71,9 @@ const char *callfmt_name(struct callfmt *cf, __u64 cookie)
 static const char *symbolize_arg(void *ctx, unsigned long long addr)
 {
 	struct callfmt *cf = ctx;
-	__u64 bias;
-	const char *name;
 
-	name = procview_sym(cf->view, cf->sym_pid, addr, cf->sym_buf, sizeof(cf->sym_buf));
-	if (!name && !cf->syms)
-		cf->syms = symbolizer_new();
-	/* The process may be gone by now: a function of the called function's
-	 * own module still resolves through the probe's address. */
-	bias = cf->sym_func_addr - cf->sym_func_off;
-	if (!name && cf->sym_module && addr > bias)
-		name = symbolize_offset(cf->syms, cf->sym_module, addr - bias, cf->sym_buf,
-					sizeof(cf->sym_buf));
-	return name;
+	return procview_sym(cf->view, cf->sym_pid, cf->sym_module, cf->sym_func_addr,
+			    cf->sym_func_off, addr, cf->sym_buf, sizeof(cf->sym_buf));
 }
 
 static long read_const_arg(void *ctx, unsigned long long addr, void *buf, size_t len)

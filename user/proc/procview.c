@@ -149,10 +149,12 @@ static void record(struct procview *pv, __u32 kind, int pid, __u64 k0, __u64 k1,
 	pv->record(pv->record_ctx, &rec, rec.a.hdr.size);
 }
 
-const char *procview_sym(struct procview *pv, int pid, __u64 addr, char *buf, size_t len)
+const char *procview_sym(struct procview *pv, int pid, const char *module, __u64 anchor_addr,
+			 __u64 anchor_off, __u64 addr, char *buf, size_t len)
 {
 	const struct answer *a;
 	const char *name;
+	__u64 bias = anchor_addr - anchor_off;
 
 	if (!pv->live) {
 		a = find(pv, PV_SYM, pid, addr, 0);
@@ -164,6 +166,10 @@ const char *procview_sym(struct procview *pv, int pid, __u64 addr, char *buf, si
 	if (!pv->syms)
 		pv->syms = symbolizer_new();
 	name = symbolize(pv->syms, pid, addr, buf, len);
+	/* The process may be gone by now: a function of the called function's own module
+	 * still resolves through the probe's address (and the answer is the one kept). */
+	if (!name && pv->syms && module && addr > bias)
+		name = symbolize_offset(pv->syms, module, addr - bias, buf, len);
 	record(pv, PV_SYM, pid, addr, 0, name != NULL, name, name ? strlen(name) : 0);
 	return name;
 }

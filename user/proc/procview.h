@@ -36,8 +36,10 @@ void procview_set_seq(struct procview *pv, __u64 seq);
 int procview_add_answer(struct procview *pv, const struct rtrace_file_answer *a, size_t size);
 
 /* The name of the function at @addr of process @pid (`name+0x10` inside one), in @buf;
- * NULL when unknown. */
-const char *procview_sym(struct procview *pv, int pid, __u64 addr, char *buf, size_t len);
+ * NULL when unknown. When the process is gone, a function of @module (a probe there at
+ * @anchor_addr, file offset @anchor_off) is still named, from the file. */
+const char *procview_sym(struct procview *pv, int pid, const char *module, __u64 anchor_addr,
+			 __u64 anchor_off, __u64 addr, char *buf, size_t len);
 /* constmem_read() (syms/constmem.h) through the view. */
 long procview_const(struct procview *pv, int pid, const char *module, __u64 anchor_addr,
 		    __u64 anchor_off, __u64 addr, void *buf, size_t len);

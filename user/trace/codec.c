@@ -20,8 +20,8 @@
 #include <linux/types.h>
 #include "codec.h"
 #include "format.h"
+#include "util/varint.h"
 
-#define VARINT_MAX	10	/* bytes of a 64-bit varint */
 /* A record's bytes in the record stream, at most: head, type, tid, size, word 8, the
  * words, the tail. */
 #define ENCODED_MAX(size)	(5 * VARINT_MAX + (size) / 8 * VARINT_MAX + 8)
@@ -75,51 +75,6 @@ static inline __u64 load64(const unsigned char *p)
 static inline void store64(unsigned char *p, __u64 v)
 {
 	memcpy(p, &v, sizeof(v));
-}
-
-/* Signed differences as small unsigned numbers: 0, -1, 1, -2... as 0, 1, 2, 3... */
-static inline __u64 zigzag(__u64 d)
-{
-	return d << 1 ^ -(d >> 63);
-}
-
-static inline __u64 unzigzag(__u64 z)
-{
-	return z >> 1 ^ -(z & 1);
-}
-
-/* LEB128: 7 bits a byte, low first, the top bit set on all but the last. */
-static inline unsigned char *put_varint(unsigned char *p, __u64 v)
-{
-	while (v >= 0x80) {
-		*p++ = v | 0x80;
-		v >>= 7;
-	}
-	*p++ = v;
-	return p;
-}
-
-/* A varint at *p (of @end): false if it runs past @end or holds more than 64 bits. */
-static inline bool get_varint(const unsigned char **p, const unsigned char *end, __u64 *v)
-{
-	const unsigned char *q = *p;
-	__u64 x = 0;
-	unsigned int shift;
-
-	for (shift = 0; q < end; shift += 7) {
-		unsigned char b = *q++;
-
-		/* the tenth byte holds bit 63 only */
-		if (shift == 63 && b > 1)
-			return false;
-		x |= (__u64)(b & 0x7f) << shift;
-		if (!(b & 0x80)) {
-			*p = q;
-			*v = x;
-			return true;
-		}
-	}
-	return false;
 }
 
 static inline __u64 hash_key(__u64 key, size_t cap)

@@ -11,7 +11,7 @@
 #define RTRACE_TRACE_CODEC_H
 
 #include <stddef.h>
-#include "tbuf.h"
+#include "util/tbuf.h"
 
 struct codec;
 

@@ -84,7 +84,8 @@ struct rtrace_file_answer {
 };
 
 /* In FUNCS, one per function: then name, module, build_id (hex), debug file, each as
- * a __u32 length and the bytes (no NUL), the entry padded to 8 bytes. */
+ * a __u32 length and the bytes (no NUL); with RTRACE_FUNCF_TYPED, its prototype the same
+ * way (dwarf/proto_codec.h; length 0: it has none); the entry padded to 8 bytes. */
 struct rtrace_file_func {
 	__u32 size;		/* of the whole entry */
 	__u32 flags;		/* RTRACE_FUNCF_* */
@@ -94,6 +95,9 @@ struct rtrace_file_func {
 };
 
 #define RTRACE_FUNCF_GO		1	/* a Go function: Go's ABI */
+/* The writer kept the function's prototype and types (or knew it had none): a reader
+ * needs no DWARF for it. */
+#define RTRACE_FUNCF_TYPED	2
 
 struct rtrace_file_end {
 	__u64 records;		/* in the RECORDS blocks, answers not counted */

@@ -84,6 +84,18 @@ static bool read_funcs(struct reader *r, const unsigned char *p, size_t len)
 		f = (struct trace_func){ .id = e.id, .addr = e.addr, .offset = e.offset,
 					 .flags = e.flags, .name = name, .module = module,
 					 .build_id = id, .debug_path = debug };
+		if (e.flags & RTRACE_FUNCF_TYPED) {
+			__u32 plen;
+
+			if (p + e.size - q < (long)sizeof(plen))
+				return false;
+			memcpy(&plen, q, sizeof(plen));
+			q += sizeof(plen);
+			if (plen > (size_t)(p + e.size - q))
+				return false;
+			f.proto = q;
+			f.proto_len = plen;
+		}
 		if (r->ops->func)
 			r->ops->func(r->ctx, &f);
 		p += e.size;

@@ -21,6 +21,9 @@ struct trace_func {
 	const char *module;		/* its path as the target saw it */
 	const char *build_id;		/* hex; "" if none */
 	const char *debug_path;		/* its separate debug file, or "" */
+	/* Its prototype and types (dwarf/proto_codec.h), or none: @proto_len 0. */
+	const void *proto;
+	size_t proto_len;
 };
 
 struct trace_writer;

@@ -197,7 +197,8 @@ static void put_str(struct trace_writer *w, struct tbuf *b, const char *s)
 void trace_writer_func(struct trace_writer *w, const struct trace_func *f)
 {
 	struct rtrace_file_func e = {
-		.flags = f->flags, .id = f->id, .addr = f->addr, .offset = f->offset,
+		.flags = f->flags & ~RTRACE_FUNCF_TYPED, .id = f->id, .addr = f->addr,
+		.offset = f->offset,
 	};
 	size_t start = w->funcs.len;
 
@@ -206,9 +207,25 @@ void trace_writer_func(struct trace_writer *w, const struct trace_func *f)
 	put_str(w, &w->funcs, f->module);
 	put_str(w, &w->funcs, f->build_id);
 	put_str(w, &w->funcs, f->debug_path);
+	if (f->flags & RTRACE_FUNCF_TYPED) {
+		/* one that large is left out: RTRACE_FILE_MAX_BLOCK bounds the entry */
+		__u32 len = f->proto_len < RTRACE_FILE_MAX_BLOCK / 2 ? f->proto_len : 0;
+
+		((struct rtrace_file_func *)(w->funcs.p + start))->flags |= RTRACE_FUNCF_TYPED;
+		buf_put(w, &w->funcs, &len, sizeof(len));
+		buf_put(w, &w->funcs, f->proto, len);
+	}
 	buf_pad8(w, &w->funcs);
 	if (!w->err)
 		((struct rtrace_file_func *)(w->funcs.p + start))->size = w->funcs.len - start;
+	/* thousands of functions with their types: blocks a reader takes */
+	if (w->funcs.len >= BLOCK_TARGET) {
+		if (!w->meta_done) {
+			write_block(w, RTRACE_BLK_META, &w->meta);
+			w->meta_done = true;
+		}
+		write_block(w, RTRACE_BLK_FUNCS, &w->funcs);
+	}
 }
 
 void trace_writer_record(struct trace_writer *w, const void *data, size_t size)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* A growable byte buffer: the writer's blocks, the reader's stored and inflated data,
- * the codec's output. */
-#ifndef RTRACE_TRACE_TBUF_H
-#define RTRACE_TRACE_TBUF_H
+/* A growable byte buffer (the trace writer's blocks, the reader's stored and inflated data,
+ * the codec's output, encoded prototypes). */
+#ifndef RTRACE_UTIL_TBUF_H
+#define RTRACE_UTIL_TBUF_H
 
 #include <errno.h>
 #include <stdlib.h>
