@@ -35,6 +35,7 @@ struct count_frame {
 };
 
 struct count_task {
+	struct rtrace_count_acc acc;	/* first: the loader reads it (rtrace.h) */
 	__u64 sys_ts;		/* the enter time of the syscall under way; 0: none */
 	__u32 sys_nr;
 	__u32 depth;		/* frames under way, the first COUNT_MAX_FRAMES kept */
@@ -42,7 +43,7 @@ struct count_task {
 };
 
 THREAD_MAP(count_tasks, struct count_task);
-_Static_assert(sizeof(struct count_task) <= THREAD_STATE_MAX, "thread_zero's size");
+_Static_assert(__builtin_offsetof(struct count_task, acc) == 0, "the loader reads it first");
 
 /* Uprobe programs can be preempted on their CPU by another task's: atomic adds, to a
  * per-CPU line that no other CPU writes, so without contention. */
@@ -60,9 +61,31 @@ static __always_inline void count_add(void *map, __u32 key, __u64 calls, __u64 e
 		__sync_fetch_and_add(&v->ns, ns);
 }
 
+/* The thread's sums so far into the per-CPU ones. */
+static __always_inline void count_flush(struct count_task *t)
+{
+	if (t->acc.id && t->acc.calls)
+		count_add(&func_counts, t->acc.id - 1, t->acc.calls, 0, t->acc.ns);
+	t->acc.calls = 0;
+	t->acc.ns = 0;
+}
+
+/* A timed return of function @id: in the thread's own sums while it keeps returning from
+ * the same function (a loop, a recursion), no atomic; only this thread's programs touch
+ * them. */
+static __always_inline void count_acc(struct count_task *t, __u64 id, __u64 ns)
+{
+	if (t->acc.id != id + 1) {
+		count_flush(t);
+		t->acc.id = id + 1;
+	}
+	t->acc.calls++;
+	t->acc.ns += ns;
+}
+
 static __always_inline void count_sys_enter(long nr)
 {
-	struct count_task *t = thread_state(&count_tasks, (__u32)bpf_get_current_pid_tgid(), true);
+	struct count_task *t = THREAD_STATE(count_tasks, (__u32)bpf_get_current_pid_tgid(), true);
 
 	/* counted at its enter: one that never returns (exit_group) counts too */
 	count_add(&sys_counts, nr, 1, 0, 0);
@@ -74,7 +97,7 @@ static __always_inline void count_sys_enter(long nr)
 
 static __always_inline void count_sys_exit(long nr, long ret)
 {
-	struct count_task *t = thread_state(&count_tasks, (__u32)bpf_get_current_pid_tgid(), false);
+	struct count_task *t = THREAD_STATE(count_tasks, (__u32)bpf_get_current_pid_tgid(), false);
 	__u64 errors = ret < 0 && ret >= -4095;
 
 	if (t && t->sys_ts && t->sys_nr == nr) {
@@ -116,7 +139,7 @@ static __always_inline void count_entry(struct task_struct *task, __u64 sp, __u6
 		count_add(&func_counts, id, 1, 0, 0);	/* no return probe: counted, not timed */
 		return;
 	}
-	t = thread_state(&count_tasks, task->pid, true);
+	t = THREAD_STATE(count_tasks, task->pid, true);
 	if (!t)
 		return;
 	depth = count_unwind(t, sp, true);
@@ -132,11 +155,10 @@ static __always_inline void count_entry(struct task_struct *task, __u64 sp, __u6
 	t->depth = depth + 1;
 }
 
-/* A return of the frame entered at @sp. */
-static __always_inline void count_return(struct task_struct *task, __u64 sp, __u64 cookie)
+/* A return of the frame entered at @sp: the function its entry recorded there. */
+static __always_inline void count_return(struct task_struct *task, __u64 sp)
 {
-	struct count_task *t = thread_state(&count_tasks, task->pid, false);
-	__u64 id = cookie & RTRACE_COOKIE_ID_MASK;
+	struct count_task *t = THREAD_STATE(count_tasks, task->pid, false);
 	struct count_frame *fr;
 	__u32 depth;
 
@@ -147,9 +169,9 @@ static __always_inline void count_return(struct task_struct *task, __u64 sp, __u
 	if (!depth)
 		return;		/* entered before tracing began, or deeper than kept */
 	fr = &t->frames[(depth - 1) & (COUNT_MAX_FRAMES - 1)];
-	if (fr->sp != sp || fr->id != id)
+	if (fr->sp != sp)
 		return;
-	count_add(&func_counts, id, 1, 0, bpf_ktime_get_ns() - fr->ts);
+	count_acc(t, fr->id, bpf_ktime_get_ns() - fr->ts);
 	t->depth = depth - 1;
 }
 

@@ -29,7 +29,6 @@ struct frame_filter {
 };
 
 THREAD_MAP(frame_filters, struct frame_filter);
-_Static_assert(sizeof(struct frame_filter) <= THREAD_STATE_MAX, "thread_zero's size");
 
 static __always_inline bool filter_thread(__u64 pid_tgid)
 {
@@ -79,7 +78,7 @@ static __always_inline bool filter_entry(struct task_struct *task, __u64 sp, boo
 
 	if (!filter_frames())
 		return true;
-	f = thread_state(&frame_filters, task->pid, true);
+	f = THREAD_STATE(frame_filters, task->pid, true);
 	if (!f)
 		return true;
 	if (f->hidden_sp) {
@@ -121,7 +120,7 @@ static __always_inline bool filter_return(struct task_struct *task, __u64 sp)
 
 	if (!filter_frames())
 		return true;
-	f = thread_state(&frame_filters, task->pid, false);
+	f = THREAD_STATE(frame_filters, task->pid, false);
 	if (!f)
 		return true;
 	if (f->hidden_sp) {
@@ -147,7 +146,7 @@ static __always_inline bool filter_syscall(struct pt_regs *regs)
 
 	if (!filter_frames())
 		return true;
-	f = thread_state(&frame_filters, (__u32)bpf_get_current_pid_tgid(), false);
+	f = THREAD_STATE(frame_filters, (__u32)bpf_get_current_pid_tgid(), false);
 	return !f || !f->hidden_sp || regs->sp >= f->hidden_sp;
 }
 

@@ -17,7 +17,6 @@ struct held_entry {
 };
 
 THREAD_MAP(held_entries, struct held_entry);
-_Static_assert(sizeof(struct held_entry) <= THREAD_STATE_MAX, "thread_zero's size");
 
 /* Sends the entry @h holds, if any: its call is not a leaf. */
 static __always_inline void held_send(struct held_entry *h)
@@ -42,7 +41,7 @@ static __always_inline void held_release(struct task_struct *task)
 
 	if (!filter_min_dur_ns)
 		return;
-	h = thread_state(&held_entries, task->pid, false);
+	h = THREAD_STATE(held_entries, task->pid, false);
 	if (h)
 		held_send(h);
 }
@@ -55,7 +54,7 @@ static __always_inline bool held_return(struct task_struct *task, __u64 sp, __u6
 
 	if (!filter_min_dur_ns)
 		return true;
-	h = thread_state(&held_entries, task->pid, false);
+	h = THREAD_STATE(held_entries, task->pid, false);
 	if (!h || !h->held)
 		return true;
 	if (h->e.sp == sp && !((h->e.cookie ^ cookie) & RTRACE_COOKIE_ID_MASK) &&

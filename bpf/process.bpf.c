@@ -66,10 +66,14 @@ int BPF_PROG(sched_exit, struct task_struct *p)
 	/* The thread's state goes with it (thread.bpf.h). */
 	if (filter_frames() || count_only || filter_min_dur_ns) {
 		__u32 tid = pid_tgid;
+		struct count_task *t = THREAD_STATE(count_tasks, tid, false);
 
-		bpf_map_delete_elem(&frame_filters, &tid);
-		bpf_map_delete_elem(&count_tasks, &tid);
-		bpf_map_delete_elem(&held_entries, &tid);
+		/* its sums not yet added, then */
+		if (t)
+			count_flush(t);
+		THREAD_RELEASE(frame_filters, tid);
+		THREAD_RELEASE(count_tasks, tid);
+		THREAD_RELEASE(held_entries, tid);
 	}
 	/* signal->live reaches zero when the last thread of the group exits;
 	 * read through CO-RE since 6.1 has no group_dead argument here. */

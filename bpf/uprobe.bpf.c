@@ -165,7 +165,7 @@ int BPF_KPROBE(func_entry)
 	}
 	id = (cookie & RTRACE_COOKIE_ID_MASK) * 2;
 	if (filter_min_dur_ns) {
-		struct held_entry *h = thread_state(&held_entries, task->pid, true);
+		struct held_entry *h = THREAD_STATE(held_entries, task->pid, true);
 
 		if (h) {
 			held_send(h);	/* the call it holds has this one inside */
@@ -251,17 +251,21 @@ static __always_inline void emit_return(struct pt_regs *ctx, __u64 sp)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 pid_tgid = (__u64)task->tgid << 32 | (__u32)task->pid;
-	__u64 cookie = bpf_get_attach_cookie(ctx), id;
 	struct rtrace_func_return *e;
 	struct batch *b;
+	__u64 cookie, id;
 
-	if (!func_traced(pid_tgid >> 32) || !filter_thread(pid_tgid) ||
-	    !cookie_for(cookie, pid_tgid >> 32) || !filter_return(task, sp - 8))
+	if (!func_traced(pid_tgid >> 32) || !filter_thread(pid_tgid))
 		return;
 	if (count_only) {
-		count_return(task, sp - 8, cookie);
+		/* the frame entered at sp names the function, its entry passed cookie_for():
+		 * a helper call fewer, -c's budget is tight */
+		count_return(task, sp - 8);
 		return;
 	}
+	cookie = bpf_get_attach_cookie(ctx);
+	if (!cookie_for(cookie, pid_tgid >> 32) || !filter_return(task, sp - 8))
+		return;
 	if (!held_return(task, sp - 8, cookie))
 		return;
 	id = (cookie & RTRACE_COOKIE_ID_MASK) * 2 + 1;

@@ -21,6 +21,9 @@
 #define RTRACE_PATH_LEN		256
 #define RTRACE_BATCH_SIZE	4096	/* bytes of records a CPU gathers before output */
 #define RTRACE_MAX_CPUS		8192	/* CPUs whose batches the loader can flush */
+/* Per-thread BPF state (bpf/thread.bpf.h) in array slots, tid & (RTRACE_THREAD_SLOTS - 1):
+ * a power of 2; threads whose slot is taken use a hash map. */
+#define RTRACE_THREAD_SLOTS	1024
 #define RTRACE_FILTER_MAX_DEPTH	32	/* --max-depth BPF applies (bpf/filter.bpf.h); deeper:
 					 * the loader alone */
 
@@ -261,6 +264,16 @@ struct rtrace_count_val {
 	__u64 calls;
 	__u64 errors;		/* syscalls that returned -1..-4095 */
 	__u64 ns;		/* time from entry to return, of those whose entry was seen */
+};
+
+/* A thread's sums for the function it last returned from, not yet added to the per-CPU
+ * sums (plain adds while it keeps calling the same one): the first bytes of its -c state,
+ * in the state's array slot after an 8-byte header or in the hash map's value
+ * (bpf/thread.bpf.h). The loader adds those of threads still alive when tracing stops. */
+struct rtrace_count_acc {
+	__u64 id;		/* function id + 1; 0: none */
+	__u64 calls;
+	__u64 ns;
 };
 
 enum rtrace_count_kind {

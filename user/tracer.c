@@ -110,6 +110,14 @@ static size_t nr_func_specs(const struct tracer *tr)
 	return n;
 }
 
+/* A thread-state array: its slots where its state is used (bpf/thread.bpf.h). Tests:
+ * RTRACE_ONE_THREAD_SLOT=1, one slot, and every thread but one takes the hash map's way. */
+static int size_slots(struct bpf_map *map, bool used)
+{
+	return bpf_map__set_max_entries(map, used && !env_set("RTRACE_ONE_THREAD_SLOT") ?
+					     RTRACE_THREAD_SLOTS : 1);
+}
+
 /* Function @id's specs into the func_specs map at @fd: 0, or -errno (the map is full) after
  * dropping what did not fit, so that no cookie asks for a spec BPF cannot find. */
 static int put_func_specs(int fd, struct func_desc *f, __u64 id)
@@ -218,6 +226,14 @@ int tracer_load(struct tracer *tr, const struct env *env)
 	tr->skel->rodata->filter_sample = env->sample;
 	tr->skel->rodata->filter_min_dur_ns = env->min_dur_ns;
 	tr->skel->rodata->count_only = tr->count_in_bpf;
+	tr->skel->rodata->thread_slot_mask = env_set("RTRACE_ONE_THREAD_SLOT") ? 0 :
+					     RTRACE_THREAD_SLOTS - 1;
+	err = size_slots(tr->skel->maps.count_tasks_slots, tr->count_in_bpf) ?:
+	      size_slots(tr->skel->maps.frame_filters_slots,
+			 tr->skel->rodata->filter_max_depth || env->sample) ?:
+	      size_slots(tr->skel->maps.held_entries_slots, env->min_dur_ns);
+	if (err)
+		goto fail;
 	/* Tests: the path a record with captures takes when its CPU's scratch
 	 * buffer is busy (a builder was preempted there). */
 	tr->skel->rodata->scratch_off = env_set("RTRACE_NO_SCRATCH");

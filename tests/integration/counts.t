@@ -27,6 +27,11 @@ like "$(grep -c 'events delivered' "$SCRATCH/fib.err"):$(sed -n 's/^rtrace: \([0
 both threads -x work -e trace=getppid -- "$TARGETS/threads"
 is "$(rows "$SCRATCH/threads.bpf")" "getppid 100 0
 work 100 0" "threads: 4 x 25 work() calls, each with its getppid"
+# One thread-state slot (bpf/thread.bpf.h): the other threads keep theirs in the hash map.
+RTRACE_ONE_THREAD_SLOT=1 "$RTRACE" -c -o "$SCRATCH/oneslot.bpf" -x work -e trace=getppid \
+	-- "$TARGETS/threads" > /dev/null 2>&1
+is "$(rows "$SCRATCH/oneslot.bpf")" "getppid 100 0
+work 100 0" "threads, one state slot for four threads: the same counts"
 both jumper -x '*' -e trace=none -- "$TARGETS/jumper"
 both exceptions -x '*' -e trace=none -- "$TARGETS/exceptions"
 both tailcall -x '*' -e trace=none -- "$TARGETS/tailcall"
