@@ -149,21 +149,12 @@ err:
 
 int output_event(struct output *o, const void *data, size_t size)
 {
-	const struct rtrace_hdr *h = data;
-
 	if (o->record)
 		o->record(o->record_ctx, data, size);
 	procview_set_seq(o->view, o->seq++);
 	if (!o->no_sink)
 		return out_state_record(o->state, data, size);
-	/* as the state counts them */
-	if (size < sizeof(*h))
-		return -EINVAL;
-	if (h->type == RTRACE_EV_LOST && size >= sizeof(struct rtrace_lost))
-		o->counts.lost += ((const struct rtrace_lost *)data)->count;
-	else if (h->type != RTRACE_EV_LOST && h->type != RTRACE_EV_COUNT)
-		o->counts.records++;
-	return 0;
+	return out_stats_count(&o->counts, data, size);
 }
 
 void output_set_recorder(struct output *o, output_record_fn fn, void *ctx)
