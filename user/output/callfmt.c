@@ -2,6 +2,7 @@
 /* Function calls as text or JSON: names from the loader's function table,
  * arguments and results typed by DWARF (C) or Go's register ABI. */
 #include <stdint.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include "callfmt.h"
@@ -10,6 +11,7 @@
 #include "proc/procview.h"
 #include "util/json.h"
 #include "rtrace.h"
+#include "util/util.h"
 
 #define CF_ANCHORS	64	/* where modules are mapped, by process and module */
 
@@ -32,7 +34,15 @@ struct callfmt {
 	/* From entries, for returns: a return record does not say where its module is */
 	struct anchor anchors[CF_ANCHORS];
 	char sym_buf[256];
+	/* callfmt_ask_ahead(): DWARF_ASKS_* | CF_ASKS_KNOWN by function id, and where the
+	 * printing goes */
+	signed char *asks;
+	size_t nr_asks;
+	FILE *null;
 };
+
+#define CF_ASKS_KNOWN	0x40
+#define CF_ASKS_RET	(DWARF_ASKS_SYM_RET | DWARF_ASKS_STR_RET)
 
 struct callfmt *callfmt_new(const struct output_opts *opts, func_info_fn funcs, void *funcs_ctx,
 			    struct procview *view)
@@ -52,6 +62,9 @@ void callfmt_free(struct callfmt *cf)
 {
 	if (!cf)
 		return;
+	if (cf->null)
+		fclose(cf->null);
+	free(cf->asks);
 	free(cf);
 }
 
@@ -333,4 +346,91 @@ void callfmt_text_free(struct callfmt_text *t)
 	if (t->f)
 		fclose(t->f);
 	free(t->buf);
+}
+
+/* What showing the calls of @cookie's function may ask (DWARF_ASKS_*), found once. */
+static unsigned int asks_of(struct callfmt *cf, __u64 cookie)
+{
+	signed char *known = id_byte(&cf->asks, &cf->nr_asks, cookie & RTRACE_COOKIE_ID_MASK);
+	struct output_func f;
+	unsigned int asks;
+
+	if (known && *known)
+		return *known & ~CF_ASKS_KNOWN;
+	callfmt_func(cf, cookie, &f);
+	asks = dwarf_proto_asks(f.proto, cf->opts.deref);
+	if (known)
+		*known = asks | CF_ASKS_KNOWN;
+	return asks;
+}
+
+/* Whether BPF could not read a capture among the @n blocks of @len bytes at @blocks: a
+ * string there is read from the process's file instead (dwarf_format.c). */
+static bool any_fault(const void *blocks, size_t len, unsigned int n)
+{
+	struct sysdecode_capture cap[RTRACE_MAX_FUNC_CAPTURES] = {};
+	int i;
+
+	sysdecode_captures(blocks, len, n, cap, RTRACE_MAX_FUNC_CAPTURES);
+	for (i = 0; i < RTRACE_MAX_FUNC_CAPTURES; i++)
+		if (cap[i].present && (cap[i].flags & RTRACE_CAPF_FAULT))
+			return true;
+	return false;
+}
+
+static ssize_t discard(void *cookie, const char *buf, size_t size)
+{
+	(void)cookie;
+	(void)buf;
+	return size;
+}
+
+/* An entry's arguments, printed if they ask: a function pointer, a string BPF missed. */
+static void ask_entry(struct callfmt *cf, const struct rtrace_func_entry *e, size_t size)
+{
+	unsigned int asks = asks_of(cf, e->cookie);
+	struct output_func f;
+
+	if (!asks)
+		return;
+	callfmt_func(cf, e->cookie, &f);
+	if ((asks & DWARF_ASKS_SYM_ARGS) ||
+	    ((asks & DWARF_ASKS_STR_ARGS) && any_fault(e + 1, size - sizeof(*e), e->nr_captures)))
+		callfmt_args(cf, cf->null, &f, e, size, false);
+	else if (asks & CF_ASKS_RET)
+		entry_ctx(cf, &f, e);	/* where its module is, for its return */
+}
+
+/* A return's result, likewise. */
+static void ask_ret(struct callfmt *cf, const struct rtrace_func_return *e, size_t size)
+{
+	unsigned int asks = asks_of(cf, e->cookie);
+	struct output_func f;
+
+	if ((asks & DWARF_ASKS_SYM_RET) ||
+	    ((asks & DWARF_ASKS_STR_RET) && any_fault(e + 1, size - sizeof(*e), e->nr_captures))) {
+		callfmt_func(cf, e->cookie, &f);
+		callfmt_ret(cf, cf->null, &f, e, size);
+	}
+}
+
+void callfmt_ask_ahead(struct callfmt *cf, const void *rec, size_t size)
+{
+	__u32 type;
+
+	if (size < sizeof(struct rtrace_hdr))
+		return;
+	type = ((const struct rtrace_hdr *)rec)->type;
+	if (!cf->null) {
+		cf->null = fopencookie(NULL, "w", (cookie_io_functions_t){ .write = discard });
+		if (!cf->null)
+			return;
+		__fsetlocking(cf->null, FSETLOCKING_BYCALLER);
+	}
+	/* Go's values name no function and read no constant memory */
+	if (type == RTRACE_EV_FUNC_ENTRY && size >= sizeof(struct rtrace_func_entry))
+		ask_entry(cf, rec, size);
+	else if (type == RTRACE_EV_FUNC_RETURN && size >= sizeof(struct rtrace_func_return) &&
+		 !(((const struct rtrace_func_return *)rec)->cookie & RTRACE_COOKIE_TAIL))
+		ask_ret(cf, rec, size);
 }
