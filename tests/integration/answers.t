@@ -58,6 +58,8 @@ is "$(jsonq "$SCRATCH/plain.json" "$CALLS")" "$WANT_JSON" "plain, replayed as JS
 
 # --show's text asks an entry's questions at the line, after its return: a JSON replay asks
 # them at the entry.
+is "$("$RTRACE" info "$SCRATCH/show.rtrace" | awk '$1 == "answers" { print $2 }')" 4 \
+   "--show: the same answers, asked at the record and at the line, kept once"
 replay show txt
 ok "$(cmp -s "$SCRATCH/show.live" "$SCRATCH/show.txt"; echo $?)" \
    "--show, replayed: the live text, byte for byte"
