@@ -11,7 +11,8 @@ T=$TARGETS/answers
 FUNCS=(-e trace=none -x apply -x pick -x far_arg -x far_ret)
 # Runs differ in their durations only: the lines without them.
 strip_dur() { sed -E 's/ <[0-9.]+>$//' "$1"; }
-CALLS="[(e['type'], e['name'], e.get('args'), e.get('ret')) for e in ev if e['type'] in ('call', 'return')]"
+CALLS="[(e['type'], e['name'], e.get('args'), e.get('ret')) for e in ev
+        if e['type'] in ('call', 'return')]"
 WANT_TEXT='apply(fn=toupper, c=97) = 65
 pick(upper=0) = tolower
 far_arg(s="far") = 1

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Trace files: what is written reads back the same (metadata, functions, records,
  * answers, the end); version 1's records, stored as they are, still read; the replay view
- * answers by record index, the live view records an answer once; and the reader survives thousands of mutated files (bytes
- * flipped, cut, sizes lied about) under ASan. */
+ * answers by record index, the live view records an answer once; and the reader survives
+ * thousands of mutated files (bytes flipped, cut, sizes lied about) under ASan. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
