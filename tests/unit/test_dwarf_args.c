@@ -98,6 +98,7 @@ static const char fixture_src[] =
 	"{ va_list ap; va_start(ap, fmt); int r = va_arg(ap, int); va_end(ap);\n"
 	"  return r + fmt[0]; }\n"
 	"T int f_fnptr(binop fn, int x) { return fn(x, x); }\n"
+	"T binop f_getop(struct node *n) { return n->op; }\n"
 	"T union u f_union(union u x) { x.i++; return x; }\n"
 	"T myint2 f_typedef(myint2 v, cmyint *p) { return v + *p; }\n"
 	"T int f_arr(int a[4], char s[]) { return a[0] + s[0]; }\n"
@@ -276,10 +277,26 @@ static const char *describe(const struct dwarf_proto *p)
 	return outbuf;
 }
 
+/* What the last format() or format_ret() asked of the process: ASKED_* bits. */
+enum { ASKED_SYM = 1, ASKED_CONST = 2 };
+static unsigned int asked;
+
 static const char *test_sym(void *ctx, unsigned long long addr)
 {
 	(void)ctx;
+	asked |= ASKED_SYM;
 	return addr == 0x401000 ? "add" : NULL;
+}
+
+/* Constant memory is not there: the text is the same as without the callback. */
+static long test_read_const(void *ctx, unsigned long long addr, void *buf, size_t len)
+{
+	(void)ctx;
+	(void)addr;
+	(void)buf;
+	(void)len;
+	asked |= ASKED_CONST;
+	return -EFAULT;
 }
 
 struct capdata {
@@ -300,12 +317,14 @@ static const char *format(const struct dwarf_proto *p, const u64 *args, const st
 	struct sysdecode_capture cap[RTRACE_MAX_FUNC_CAPTURES] = { 0 };
 	struct dwarf_format_opts o = {
 		.string_limit = slimit, .deref = deref, .json = json, .sym = test_sym,
+		.read_const = test_read_const,
 	};
 	struct dwarf_value_src v = { .cap = cap };
 	FILE *f;
 	int i;
 
 	outbuf[0] = '\0';
+	asked = 0;
 	f = fmemopen(outbuf, sizeof(outbuf), "w");
 	memcpy(v.args, args, sizeof(v.args));
 	for (i = 0; cd && i < RTRACE_MAX_FUNC_CAPTURES; i++)
@@ -320,10 +339,12 @@ static const char *format(const struct dwarf_proto *p, const u64 *args, const st
 static const char *format_ret(const struct dwarf_proto *p, u64 rax, u64 rdx, bool json,
 			      bool *ret)
 {
-	struct dwarf_format_opts o = { .json = json, .sym = test_sym };
+	struct dwarf_format_opts o = { .json = json, .sym = test_sym,
+					.read_const = test_read_const };
 	FILE *f;
 
 	outbuf[0] = '\0';
+	asked = 0;
 	f = fmemopen(outbuf, sizeof(outbuf), "w");
 	*ret = dwarf_format_ret(f, p, rax, rdx, &o);
 	fclose(f);
@@ -612,6 +633,7 @@ static const struct ret_case ret_cases[] = {
 	{ "f_flags", 5, 0, "P_READ|P_EXEC", "\"P_READ|P_EXEC\"" },
 	{ "f_ptr", 0, 0, "NULL", "null" },
 	{ "f_str", 0x1000, 0, "0x1000", "\"0x1000\"" },
+	{ "f_getop", 0x401000, 0, "add", "\"add\"" },
 	{ "f_pair", 0xfffffffe00000001ULL, 0, "{a=1, b=-2}", "{\"a\":1,\"b\":-2}" },
 	{ "f_lpair", 10, -20ULL, "{x=10, y=-20}", "{\"x\":10,\"y\":-20}" },
 	{ "f_tri", 0x200000001ULL, 3, "{a=1, b=2, c=3}", "{\"a\":1,\"b\":2,\"c\":3}" },
@@ -716,8 +738,22 @@ static void test_captures(struct dwarf_module *m, const char *tag)
 	}
 }
 
+/* Whether the last format() or format_ret() asked only what dwarf_proto_asks() foresaw, as
+ * its @sym and @str bits; says which case did not. */
+static bool foreseen(const struct dwarf_proto *p, bool deref, unsigned int sym, unsigned int str,
+		     const char *name)
+{
+	unsigned int got = (asked & ASKED_SYM ? sym : 0) | (asked & ASKED_CONST ? str : 0);
+
+	if (!(got & ~dwarf_proto_asks(p, deref)))
+		return true;
+	printf("# %s asked %#x, dwarf_proto_asks says %#x\n", name, got, dwarf_proto_asks(p, deref));
+	return false;
+}
+
 static void test_format(struct dwarf_module *m, const char *tag)
 {
+	bool all_foreseen = true;
 	size_t i;
 
 	for (i = 0; i < sizeof(fmt_cases) / sizeof(fmt_cases[0]); i++) {
@@ -729,10 +765,12 @@ static void test_format(struct dwarf_module *m, const char *tag)
 		if (!CHECK(p, "%s: %s found", tag, c->fn))
 			continue;
 		CHECK_STR(format(p, c->args, c->cap, c->deref, false, c->slimit), c->text, name);
+		all_foreseen &= foreseen(p, c->deref, DWARF_ASKS_SYM_ARGS, DWARF_ASKS_STR_ARGS, name);
 		if (!c->json)
 			continue;
 		snprintf(name, sizeof(name), "%s: %s json #%zu", tag, c->fn, i);
 		CHECK_STR(format(p, c->args, c->cap, c->deref, true, c->slimit), c->json, name);
+		all_foreseen &= foreseen(p, c->deref, DWARF_ASKS_SYM_ARGS, DWARF_ASKS_STR_ARGS, name);
 	}
 	for (i = 0; i < sizeof(ret_cases) / sizeof(ret_cases[0]); i++) {
 		const struct ret_case *c = &ret_cases[i];
@@ -751,11 +789,62 @@ static void test_format(struct dwarf_module *m, const char *tag)
 		snprintf(name, sizeof(name), "%s: %s return text", tag, c->fn);
 		CHECK(ret, "%s: %s has a return value", tag, c->fn);
 		CHECK_STR(got, c->text, name);
+		all_foreseen &= foreseen(p, false, DWARF_ASKS_SYM_RET, DWARF_ASKS_STR_RET, name);
 		if (!c->json)
 			continue;
 		snprintf(name, sizeof(name), "%s: %s return json", tag, c->fn);
 		CHECK_STR(format_ret(p, c->rax, c->rdx, true, &ret), c->json, name);
+		all_foreseen &= foreseen(p, false, DWARF_ASKS_SYM_RET, DWARF_ASKS_STR_RET, name);
 	}
+	CHECK(all_foreseen, "%s: what printing asked the process, dwarf_proto_asks foresaw", tag);
+}
+
+struct asks_case {
+	const char *fn;
+	bool deref;
+	unsigned int want;
+};
+
+#define A_SYM	DWARF_ASKS_SYM_ARGS
+#define A_STR	DWARF_ASKS_STR_ARGS
+#define R_SYM	DWARF_ASKS_SYM_RET
+#define R_STR	DWARF_ASKS_STR_RET
+
+static const struct asks_case asks_cases[] = {
+	{ "f_s32", false, 0 },
+	{ "f_ptr", false, 0 },
+	{ "f_void", false, 0 },
+	{ "f_pair", true, 0 },
+	{ "f_fnptr", false, A_SYM },
+	{ "f_str", false, A_STR | R_STR },
+	{ "f_var", false, A_STR },
+	{ "f_many", false, A_STR },		/* a string passed on the stack */
+	{ "f_strs", false, A_STR },
+	/* a struct pointer is an address, or with --deref the struct: its op field by name */
+	{ "f_node", false, 0 },
+	{ "f_node", true, A_SYM },
+	{ "f_nodestr", true, A_SYM | A_STR },
+	{ "f_getop", false, R_SYM },
+};
+
+/* What printing a function's calls may ask the process, and nothing for most functions:
+ * plain record prints ahead, to keep the answers, the calls of those that may ask. */
+static void test_asks(struct dwarf_module *m, const char *tag)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(asks_cases) / sizeof(asks_cases[0]); i++) {
+		const struct asks_case *c = &asks_cases[i];
+		const struct dwarf_proto *p = find(m, c->fn);
+		char name[160];
+
+		if (!CHECK(p, "%s: %s found", tag, c->fn))
+			continue;
+		snprintf(name, sizeof(name), "%s: what %s%s may ask", tag, c->fn,
+			 c->deref ? " (deref)" : "");
+		CHECK_INT(dwarf_proto_asks(p, c->deref), c->want, name);
+	}
+	CHECK(!dwarf_proto_asks(NULL, false), "%s: no prototype asks nothing", tag);
 }
 
 /* ms_abi: where DW_AT_location at entry disagrees with the SysV reading, it wins (gcc -O2);
@@ -791,6 +880,7 @@ static void test_variant(const char *bin, const char *tag)
 	test_params(m, tag);
 	test_captures(m, tag);
 	test_format(m, tag);
+	test_asks(m, tag);
 	test_location(m, tag);
 	/* the same again through the trace file's encoding of prototypes */
 	rt_store = proto_store_new();

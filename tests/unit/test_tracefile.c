@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Trace files: what is written reads back the same (metadata, functions, records,
  * answers, the end); version 1's records, stored as they are, still read; the replay view
- * answers by record index; and the reader survives thousands of mutated files (bytes
- * flipped, cut, sizes lied about) under ASan. */
+ * answers by record index, the live view records an answer once; and the reader survives
+ * thousands of mutated files (bytes flipped, cut, sizes lied about) under ASan. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -153,6 +154,44 @@ static void test_block_formats(void)
 	}
 }
 
+static void count_answer(void *ctx, const void *rec, size_t size)
+{
+	(void)rec;
+	(void)size;
+	(*(int *)ctx)++;
+}
+
+/* @fd of this process, reopened on @path, through the live view at record @seq. */
+static void ask_fd(struct procview *pv, __u64 seq, int fd, const char *path)
+{
+	char buf[64];
+	int new = open(path, O_RDONLY);
+
+	dup2(new, fd);
+	close(new);
+	procview_set_seq(pv, seq);
+	procview_link(pv, getpid(), fd, buf, sizeof(buf));
+}
+
+/* The live view records an answer unless it is the latest it recorded to the question,
+ * which a replay gives later records too. */
+static void test_live_view(void)
+{
+	struct procview *pv = procview_live();
+	int n = 0, fd = open("/dev/null", O_RDONLY);
+
+	procview_set_recorder(pv, count_answer, &n);
+	ask_fd(pv, 1, fd, "/dev/null");
+	ask_fd(pv, 2, fd, "/dev/null");
+	CHECK_INT(n, 1, "live: asked at two records, answered alike: recorded once");
+	ask_fd(pv, 3, fd, "/dev/zero");
+	CHECK_INT(n, 2, "live: another answer to the question: recorded");
+	ask_fd(pv, 4, fd, "/dev/null");
+	CHECK_INT(n, 3, "live: the first answer again, no longer the latest: recorded");
+	close(fd);
+	procview_free(pv);
+}
+
 int main(void)
 {
 	char path[] = "/tmp/rtrace-tf.XXXXXX";
@@ -230,6 +269,7 @@ int main(void)
 	ans.a.len = 4096 + 1;
 	CHECK_INT(procview_add_answer(pv, &ans.a, sizeof(ans)), -EINVAL, "a lying length: refused");
 	procview_free(pv);
+	test_live_view();
 
 	/* Hostile files: flips, cuts, sizes. Nothing may crash or hang (ASan watches). */
 	srand(1);

@@ -107,6 +107,19 @@ bool dwarf_format_ret_cap(FILE *out, const struct dwarf_proto *p, unsigned long 
 			  unsigned long long rdx, const struct sysdecode_capture *cap,
 			  const struct dwarf_format_opts *o);
 
+/* What printing a call of @p (arguments with @deref's captures, then its result) may ask its
+ * o->sym and o->read_const: */
+enum {
+	DWARF_ASKS_SYM_ARGS = 1,	/* a function pointer's name, in the arguments */
+	DWARF_ASKS_STR_ARGS = 2,	/* a string, where a capture faulted (BPF could not
+					 * read it at the entry) */
+	DWARF_ASKS_SYM_RET = 4,		/* ... in the result */
+	DWARF_ASKS_STR_RET = 8,
+};
+/* The DWARF_ASKS_* that printing @p's calls may ask (a bit set for what it may ask, never
+ * clear for what it does); 0 for a NULL @p. */
+unsigned int dwarf_proto_asks(const struct dwarf_proto *p, bool deref);
+
 /* The DWARF name of the function. */
 const char *dwarf_proto_name(const struct dwarf_proto *p);
 /* The number of named parameters. */

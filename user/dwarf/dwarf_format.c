@@ -707,3 +707,68 @@ bool dwarf_format_ret(FILE *out, const struct dwarf_proto *p, unsigned long long
 {
 	return dwarf_format_ret_cap(out, p, rax, rdx, NULL, o);
 }
+
+/* ---- what printing asks ---- */
+
+/* Whether printing a value of @t may name a function pointer: print_value()'s walk. */
+static bool names_code(const struct dtype *t, int depth)
+{
+	unsigned int i;
+
+	if (!t)
+		return false;
+	switch (t->kind) {
+	case DT_PTR:
+		return t->target && t->target->kind == DT_FUNC;
+	case DT_ARRAY:
+		return t->count && names_code(t->target, depth + 1);
+	case DT_STRUCT:
+	case DT_UNION:
+		/* print_struct()'s limits */
+		if (!t->complete || t->declaration || depth > MAX_NEST)
+			return false;
+		for (i = 0; i < t->nr; i++)
+			if (names_code(t->fields[i].type, depth + 1))
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* What print_param() may ask for @pa, its pointee from capture mem_cap[@d]. */
+static unsigned int param_asks(const struct dwarf_param *pa, int d)
+{
+	const struct dtype *target;
+	unsigned int asks = 0;
+
+	if (pa->loc != LOC_REGS && pa->loc != LOC_STACK)
+		return 0;
+	if (!pa->by_ref && pa->type->kind != DT_PTR)
+		return names_code(pa->type, 0) ? DWARF_ASKS_SYM_ARGS : 0;
+	target = pa->by_ref ? pa->type : pa->type->target;
+	if (pa->mem_cap[d] >= 0 && dt_is_string_target(target))
+		asks |= DWARF_ASKS_STR_ARGS;
+	if (pa->mem_cap[d] >= 0 && dt_is_deref_target(target) && names_code(target, 0))
+		asks |= DWARF_ASKS_SYM_ARGS;
+	if (!pa->by_ref && names_code(pa->type, 0))
+		asks |= DWARF_ASKS_SYM_ARGS;
+	return asks;
+}
+
+unsigned int dwarf_proto_asks(const struct dwarf_proto *p, bool deref)
+{
+	struct rtrace_func_spec spec;
+	unsigned int i, asks = 0;
+
+	if (!p)
+		return 0;
+	for (i = 0; i < p->nr_params; i++)
+		asks |= param_asks(&p->params[i], deref ? 1 : 0);
+	if (p->ret_loc == RET_REGS && names_code(p->ret, 0))
+		asks |= DWARF_ASKS_SYM_RET;
+	/* a char * result: captured at the return, read from the file where that faulted */
+	if (dwarf_proto_ret_captures(p, &spec) > 0)
+		asks |= DWARF_ASKS_STR_RET;
+	return asks;
+}

@@ -39,6 +39,12 @@ void callfmt_ret(struct callfmt *cf, FILE *out, const struct output_func *f, con
 void callfmt_json_ret(struct callfmt *cf, FILE *out, const struct output_func *f,
 		      const void *rec, size_t size);
 
+/* Recording: asks the view now what showing @rec (any record) as text or JSON would ask it,
+ * so that its answers are in the file at @rec's own place, where every replay finds them:
+ * plain record shows nothing, and a text line shows an entry only once what follows it is
+ * known. The printing goes nowhere; only calls of functions that may ask are printed
+ * (dwarf_proto_asks()), a string argument or result only where its capture faulted. */
+void callfmt_ask_ahead(struct callfmt *cf, const void *rec, size_t size);
 
 /* @key, then a syscall's decoded arguments (strace's text) as one JSON string, for the
  * sinks that embed it; @t keeps the text's buffer from one call to the next. Writes

@@ -13,6 +13,7 @@
 #include "state.h"
 #include "proc/procview.h"
 #include "sysdecode/sysdecode.h"
+#include "util/util.h"
 
 struct output {
 	struct out_state *state;
@@ -58,27 +59,19 @@ static bool show_call(void *ctx, __u64 cookie)
 {
 	struct output *o = ctx;
 	__u64 id = cookie & RTRACE_COOKIE_ID_MASK;
+	signed char *shown = id_byte(&o->shown, &o->nr_shown, id);
 	struct output_func f = {};
 	int i;
 
-	if (id < o->nr_shown && o->shown[id])
-		return o->shown[id] > 0;
-	if (id >= o->nr_shown && id < (1u << 24)) {
-		signed char *grown = realloc(o->shown, id + 64);
-
-		if (grown) {
-			memset(grown + o->nr_shown, 0, id + 64 - o->nr_shown);
-			o->shown = grown;
-			o->nr_shown = id + 64;
-		}
-	}
+	if (shown && *shown)
+		return *shown > 0;
 	if (!o->funcs || !o->funcs(o->funcs_ctx, id, &f))
 		return false;
 	for (i = 0; i < o->nr_specs; i++)
 		if (spec_matches(o->specs[i], &f))
 			break;
-	if (id < o->nr_shown)
-		o->shown[id] = i < o->nr_specs ? 1 : -1;
+	if (shown)
+		*shown = i < o->nr_specs ? 1 : -1;
 	return i < o->nr_specs;
 }
 
@@ -149,21 +142,15 @@ err:
 
 int output_event(struct output *o, const void *data, size_t size)
 {
-	const struct rtrace_hdr *h = data;
-
 	if (o->record)
 		o->record(o->record_ctx, data, size);
 	procview_set_seq(o->view, o->seq++);
+	/* recording: what showing it may ask, asked now, whether and whenever it is shown */
+	if (o->record)
+		callfmt_ask_ahead(o->fmt, data, size);
 	if (!o->no_sink)
 		return out_state_record(o->state, data, size);
-	/* as the state counts them */
-	if (size < sizeof(*h))
-		return -EINVAL;
-	if (h->type == RTRACE_EV_LOST && size >= sizeof(struct rtrace_lost))
-		o->counts.lost += ((const struct rtrace_lost *)data)->count;
-	else if (h->type != RTRACE_EV_LOST && h->type != RTRACE_EV_COUNT)
-		o->counts.records++;
-	return 0;
+	return out_stats_count(&o->counts, data, size);
 }
 
 void output_set_recorder(struct output *o, output_record_fn fn, void *ctx)

@@ -609,14 +609,13 @@ static void on_exit_event(struct out_state *st, const struct rtrace_exit *rec)
 	emit(st, NULL, &e);
 }
 
-/* Records the kernel could not deliver: not a thread's. */
+/* Records the kernel could not deliver (counted by out_stats_count()): not a thread's. */
 static void on_lost(struct out_state *st, const struct rtrace_lost *rec)
 {
 	struct out_event e = { .type = OUT_LOST, .ts = rec->hdr.ts_ns };
 
 	if (!rec->count)
 		return;
-	st->stats.lost += rec->count;
 	e.lost.count = rec->count;
 	emit(st, NULL, &e);
 }
@@ -638,6 +637,22 @@ static void on_count(struct out_state *st, const struct rtrace_count *rec)
 	emit(st, NULL, &e);
 }
 
+int out_stats_count(struct output_stats *stats, const void *data, size_t size)
+{
+	const struct rtrace_hdr *h = data;
+
+	if (size < sizeof(*h))
+		return -EINVAL;
+	if (h->type == RTRACE_EV_LOST) {
+		if (size < sizeof(struct rtrace_lost))
+			return -EINVAL;
+		stats->lost += ((const struct rtrace_lost *)data)->count;
+	} else if (h->type != RTRACE_EV_COUNT) {
+		stats->records++;
+	}
+	return 0;
+}
+
 int out_state_record(struct out_state *st, const void *data, size_t size)
 {
 	struct rtrace_func_return v1_ret;
@@ -646,12 +661,12 @@ int out_state_record(struct out_state *st, const void *data, size_t size)
 	struct tid_state *t;
 	struct call_ev c;
 	bool go;
+	int err;
 
-	if (size < sizeof(*h))
-		return -EINVAL;
+	err = out_stats_count(&st->stats, data, size);
+	if (err)
+		return err;
 	if (h->type == RTRACE_EV_LOST) {
-		if (size < sizeof(struct rtrace_lost))
-			return -EINVAL;
 		on_lost(st, data);
 		return 0;
 	}
@@ -667,7 +682,6 @@ int out_state_record(struct out_state *st, const void *data, size_t size)
 		st->first_ts = h->ts_ns;
 	if (h->ts_ns > st->last_ts)
 		st->last_ts = h->ts_ns;
-	st->stats.records++;
 	t = tid_find(st, h->tid, h->tgid, true);
 	if (!t)
 		return -ENOMEM;

@@ -52,5 +52,9 @@ void out_state_set_name(struct out_state *st, int pid, const char *name);
 /* -y: the cwd of a traced process when tracing starts. */
 void out_state_set_cwd(struct out_state *st, int pid, const char *cwd);
 void out_state_stats(const struct out_state *st, struct output_stats *stats);
+/* Adds one raw record to @stats as the state counts them (plain record, which skips the
+ * state, too): a loss by its count, any other record but -c's sums as one. 0, or -EINVAL for
+ * a record too short to count. */
+int out_stats_count(struct output_stats *stats, const void *data, size_t size);
 
 #endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The live view asks /proc and the files; the replay view looks answers up by
  * (kind, pid, key), the one given while the same record was decoded, else the
- * latest before it. */
+ * latest before it. So the live view records an answer only when it is not the
+ * latest it recorded to the question, which it keeps as a replay view would. */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -33,7 +34,7 @@ struct procview {
 	struct symbolizer *syms;
 	procview_record_fn record;
 	void *record_ctx;
-	struct hmap answers;	/* replay: hash → struct answer chain */
+	struct hmap answers;	/* hash → struct answer chain: replay's; live, recorded */
 };
 
 static struct procview *pv_new(bool live)
@@ -117,7 +118,18 @@ static const struct answer *find(const struct procview *pv, __u32 kind, int pid,
 	return best;
 }
 
-/* Live: hands an answer to the recorder. */
+/* Live: whether @a, its data at @data, is the latest answer recorded to its question. */
+static bool recorded(const struct procview *pv, const struct rtrace_file_answer *a,
+		     const void *data)
+{
+	const struct answer *last = find(pv, a->kind, a->pid, a->key[0], a->key[1]);
+
+	return last && last->result == a->result && last->len == a->len &&
+	       !memcmp(last->data, data, a->len);
+}
+
+/* Live: hands an answer to the recorder, unless a replay would find it already (a call
+ * asked about at every record: one answer). */
 static void record(struct procview *pv, __u32 kind, int pid, __u64 k0, __u64 k1,
 		   __s64 result, const void *data, size_t len)
 {
@@ -146,7 +158,10 @@ static void record(struct procview *pv, __u32 kind, int pid, __u64 k0, __u64 k1,
 	rec.a.len = len;
 	if (len)
 		memcpy(rec.data, data, len);
+	if (recorded(pv, &rec.a, rec.data))
+		return;
 	pv->record(pv->record_ctx, &rec, rec.a.hdr.size);
+	procview_add_answer(pv, &rec.a, rec.a.hdr.size);	/* -ENOMEM: recorded again */
 }
 
 const char *procview_sym(struct procview *pv, int pid, const char *module, __u64 anchor_addr,
