@@ -21,6 +21,7 @@ need=(
 	perl:/usr/bin/prove                 # TAP harness
 	strace:/usr/bin/strace              # oracle tests
 	python3:/usr/bin/python3            # JSON checks in integration tests
+	jq:/usr/bin/jq                      # json.t runs the README's JSON examples
 	# probesite-oracle.t: the instruction forms of Debian's libc (with its local functions,
 	# from the debug symbols), libstdc++, libpython and libssl, run under a uprobe
 	libc6-dbg:/var/lib/dpkg/info/libc6-dbg:amd64.list

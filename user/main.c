@@ -181,8 +181,10 @@ static FILE *open_output(const struct env *env)
 {
 	FILE *f;
 
+	/* JSON is data, for stdout, unless it is a launched program's stdout too: its output
+	 * would cut into the records (strace's trace goes to stderr for that reason). */
 	if (!env->output_path)
-		f = env->json ? stdout : stderr;
+		f = env->json && !env->cmd ? stdout : stderr;
 	else
 		f = fopen(env->output_path, "we");
 	if (!f) {

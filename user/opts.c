@@ -49,7 +49,8 @@ static const char usage_text[] =
 "                  executable; `libc`, `libfoo.so.1` or a path); repeatable\n"
 "  -e trace=SET    syscalls to trace: names, all, none, %%file %%process %%network\n"
 "                  %%signal %%ipc %%desc %%memory, !SET; default all\n"
-"  -o FILE         write the trace to FILE (default stderr; stdout with --json)\n"
+"  -o FILE         write the trace to FILE (default stderr; stdout with --json\n"
+"                  and -p, where the program's output cannot mix with it)\n"
 "  -T              show time spent in each syscall\n"
 "  -s N            show N bytes of strings and buffers (default 32)\n"
 "  -y              show the paths of file descriptors\n"
@@ -88,7 +89,8 @@ static const char usage_text[] =
 "  sudo rtrace -p 4242\n"
 "  sudo rtrace -f -x 'handle_*' -x 'libc:malloc' -p 4242\n"
 "  sudo rtrace -e trace=openat,read -T -o trace.txt -- make\n"
-"  sudo rtrace --json -x fib -- ./fib 15 | jq .\n";
+"  sudo rtrace --json -x fib -o fib.json -- ./fib 15 && jq . fib.json\n"
+"  sudo rtrace --json -p 4242 | jq -c 'select(.dur_ns > 1000000)'\n";
 
 static const struct option long_opts[] = {
 	{ "help", no_argument, NULL, 'h' },

@@ -39,7 +39,7 @@ struct env {
 	char **func_specs;		/* -x [MODULE:]GLOB */
 	int nr_func_specs;
 	unsigned long long syscall_mask[RTRACE_MAX_SYSCALLS / 64];
-	const char *output_path;	/* -o; NULL = stderr (stdout with --json) */
+	const char *output_path;	/* -o; NULL = stderr (stdout with --json and -p) */
 	bool durations;			/* -T */
 	int timestamps;			/* -t, -tt, -ttt */
 	bool relative;			/* -r */

@@ -497,7 +497,7 @@ static const struct fmt_case fmt_cases[] = {
 	{ "f_char", { 'a' }, { }, 0, 0, "c='a'", "{\"c\":\"a\"}" },
 	{ "f_char", { '\n' }, { }, 0, 0, "c='\\n'", "{\"c\":\"\\n\"}" },
 	{ "f_char", { '\'' }, { }, 0, 0, "c='\\''", "{\"c\":\"'\"}" },
-	{ "f_char", { 0xff }, { }, 0, 0, "c='\\377'", "{\"c\":\"\\u00ff\"}" },
+	{ "f_char", { 0xff }, { }, 0, 0, "c='\\377'", "{\"c\":\"\\udcff\"}" },
 	{ "f_char", { 0 }, { }, 0, 0, "c='\\0'", "{\"c\":\"\\u0000\"}" },
 	{ "f_enum", { 1 }, { }, 0, 0, "e=GREEN", "{\"e\":\"GREEN\"}" },
 	{ "f_enum", { 7 }, { }, 0, 0, "e=7", "{\"e\":7}" },
@@ -508,7 +508,7 @@ static const struct fmt_case fmt_cases[] = {
 	{ "f_ptr", { 0 }, { }, 0, 0, "p=NULL", "{\"p\":null}" },
 	{ "f_ptr", { 0x7ffd1234 }, { }, 0, 0, "p=0x7ffd1234", "{\"p\":\"0x7ffd1234\"}" },
 	{ "f_str", { 0x1000, 0x2000 }, { CAPSTR("hello"), CAP(ustr, sizeof(ustr)) }, 0, 0,
-	  "s=\"hello\", u=\"\\1\\377\"", "{\"s\":\"hello\",\"u\":\"\\u0001\\u00ff\"}" },
+	  "s=\"hello\", u=\"\\1\\377\"", "{\"s\":\"hello\",\"u\":\"\\u0001\\udcff\"}" },
 	/* paged out: the address, never garbage */
 	{ "f_str", { 0x1000, 0x2000 }, { CAPSTR("hello"), CAPF(NULL, 0, RTRACE_CAPF_FAULT) }, 0,
 	  0, "s=\"hello\", u=0x2000 <unreadable>", "{\"s\":\"hello\",\"u\":\"0x2000\"}" },
@@ -521,7 +521,7 @@ static const struct fmt_case fmt_cases[] = {
 	{ "f_str", { 0x1000, 0 }, { CAPSTR("a\"b\\\n\t") }, 0, 0, "s=\"a\\\"b\\\\\\n\\t\", u=NULL",
 	  "{\"s\":\"a\\\"b\\\\\\n\\t\",\"u\":null}" },
 	{ "f_str", { 0x1000, 0 }, { CAPSTR(utf8) }, 0, 0, "s=\"h\\303\\251!\\377\", u=NULL",
-	  "{\"s\":\"h\xc3\xa9!\\u00ff\",\"u\":null}" },
+	  "{\"s\":\"h\xc3\xa9!\\udcff\",\"u\":null}" },
 	{ "f_node", { 0x7ffd1000 }, { }, 0, 0, "n=0x7ffd1000", "{\"n\":\"0x7ffd1000\"}" },
 	{ "f_node", { 0x7ffd1000 }, { CAP(&node_val, sizeof(node_val)) }, 1, 0,
 	  "n=&{id=7, name=0x4005d0, next=NULL, c=BLUE, flag=5, sb=-3, tag=\"ab\", "

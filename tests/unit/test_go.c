@@ -341,6 +341,33 @@ static bool same_through_codec(struct proto_store *s, const struct go_proto *p)
 	return !strcmp(a, b);
 }
 
+/* main.greet(s string) in JSON: a Go string's bytes as every JSON string has them (UTF-8 as
+ * is, other bytes as \udcXX), its NUL and quote escaped, its length and not a NUL ending it. */
+static void test_string_json(struct dwarf_module *m, const struct elf_syms *syms)
+{
+	static const char s[] = "h\xc3\xa9\xff\0\"";
+	unsigned long long regs[GO_NR_INT_REGS] = { 0xc000010000, sizeof(s) - 1 };
+	struct sysdecode_capture cap[RTRACE_MAX_FUNC_CAPTURES] = {
+		{ .data = s, .len = sizeof(s) - 1, .present = true },
+	};
+	struct dwarf_format_opts o = { .string_limit = 32, .json = true };
+	struct go_values v = { .regs = regs, .cap = cap };
+	const struct go_proto *p = NULL;
+	char buf[256] = "";
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	size_t i;
+
+	for (i = 0; i < syms->nr_funcs && !p; i++)
+		if (!strcmp(syms->funcs[i].name, "main.greet"))
+			p = go_proto_find(m, "main.greet", syms->funcs[i].addr);
+	if (p && f)
+		go_format_args(f, p, &v, &o);
+	if (f)
+		fclose(f);
+	CHECK_STR(buf, "{\"s\":\"h\xc3\xa9\\udcff\\u0000\\\"\"}",
+		  "Go string in JSON: UTF-8 as is, 0xff as \\udcff, NUL and quote escaped");
+}
+
 static void test_against_dwarf(void)
 {
 	const char *path = "build/targets/gotarget";
@@ -385,6 +412,7 @@ static void test_against_dwarf(void)
 	CHECK_INT(bad, 0, "every one where Go's DWARF says it is at the entry");
 	CHECK(coded >= 10, "Go target: %u prototypes of main.* the same once encoded and decoded",
 	      coded);
+	test_string_json(m, syms);
 	proto_store_free(store);
 	dwarf_module_close(m);
 	elf_syms_free(syms);

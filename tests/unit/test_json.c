@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The JSON string escaper: valid JSON in valid UTF-8 for any bytes, well-formed
- * UTF-8 through as is, every other byte as \u00XX; and the records that
- * carry raw bytes (an exec's file name) use it. */
+ * UTF-8 through as is, every other byte as \udcXX (Python's surrogateescape);
+ * and the records that carry raw bytes (an exec's file name) use it. */
 #include <stdlib.h>
 #include "util/json.h"
 #include "output/output.h"
@@ -55,15 +55,40 @@ static long decode_utf8(const unsigned char *s, size_t avail, size_t *n)
 	return cp;
 }
 
-/* Parses a JSON string as rtrace writes it back into bytes (\u00XX as the
- * byte XX). Returns the byte count, or -1 if it is not valid JSON in valid
- * UTF-8. */
+/* Appends code point cp to out as Python's str.encode("utf-8", "surrogateescape")
+ * does: U+DC80-U+DCFF as the byte it stands for, UTF-8 for the rest. Returns
+ * false for any other surrogate, which that refuses. */
+static bool encode_cp(unsigned long cp, unsigned char *out, long *len)
+{
+	if (cp >= 0xdc80 && cp <= 0xdcff) {
+		out[(*len)++] = cp - 0xdc00;
+		return true;
+	}
+	if (cp >= 0xd800 && cp <= 0xdfff)
+		return false;
+	if (cp < 0x80) {
+		out[(*len)++] = cp;
+	} else if (cp < 0x800) {
+		out[(*len)++] = 0xc0 | cp >> 6;
+		out[(*len)++] = 0x80 | (cp & 0x3f);
+	} else {
+		out[(*len)++] = 0xe0 | cp >> 12;
+		out[(*len)++] = 0x80 | (cp >> 6 & 0x3f);
+		out[(*len)++] = 0x80 | (cp & 0x3f);
+	}
+	return true;
+}
+
+/* Reads a JSON string as a standard parser does (json.loads) and turns it back
+ * into bytes as the README says (surrogateescape). Returns the byte count, or
+ * -1 if it is not valid JSON in valid UTF-8 or holds what surrogateescape
+ * cannot encode. */
 static long unquote(const char *q, unsigned char *out)
 {
 	const unsigned char *p = (const unsigned char *)q;
 	long len = 0;
 	size_t n;
-	unsigned int v;
+	char hex[5] = "";
 
 	if (*p++ != '"')
 		return -1;
@@ -78,9 +103,12 @@ static long unquote(const char *q, unsigned char *out)
 				p += 2;
 				continue;
 			}
-			if (p[1] != 'u' || sscanf((const char *)p + 2, "%4x", &v) != 1 || v > 0xff)
+			if (p[1] != 'u' || strlen((const char *)p) < 6)
 				return -1;
-			out[len++] = v;
+			memcpy(hex, p + 2, 4);
+			if (strspn(hex, "0123456789abcdefABCDEF") != 4 ||
+			    !encode_cp(strtoul(hex, NULL, 16), out, &len))
+				return -1;
 			p += 6;
 			continue;
 		}
@@ -134,7 +162,7 @@ static size_t random_bytes(unsigned char *s, size_t max, unsigned int *seed)
 
 int main(void)
 {
-	unsigned char in[64], back[64];
+	unsigned char in[64], back[3 * 64];	/* \u0080-\u07ff decode to 2 bytes each */
 	unsigned int seed = 1;
 	int i, bad = 0, lossy = 0;
 
@@ -145,19 +173,28 @@ int main(void)
 	CASE("\xc2\x80 \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf",
 	     "\"\xc2\x80 \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xf4\x8f\xbf\xbf\"",
 	     "well-formed UTF-8, 2 to 4 bytes, U+0080 to U+10FFFF, as is");
-	CASE("a\xff" "b\xfe", "\"a\\u00ffb\\u00fe\"", "bytes never in UTF-8 as \\u00XX");
-	CASE("\x80\xbf", "\"\\u0080\\u00bf\"", "lone continuation bytes");
-	CASE("\xc0\xaf\xc1\xbf", "\"\\u00c0\\u00af\\u00c1\\u00bf\"", "overlong 2-byte forms");
-	CASE("\xe0\x80\xaf", "\"\\u00e0\\u0080\\u00af\"", "overlong 3-byte form");
-	CASE("\xf0\x8f\xbf\xbf", "\"\\u00f0\\u008f\\u00bf\\u00bf\"", "overlong 4-byte form");
-	CASE("\xed\xa0\x80", "\"\\u00ed\\u00a0\\u0080\"", "a surrogate (U+D800)");
-	CASE("\xf4\x90\x80\x80\xf5\x80", "\"\\u00f4\\u0090\\u0080\\u0080\\u00f5\\u0080\"",
+	CASE("\xef\xbf\xbd \xed\x9f\xbf \xee\x80\x80", "\"\xef\xbf\xbd \xed\x9f\xbf \xee\x80\x80\"",
+	     "U+FFFD and the code points either side of the surrogates, as is");
+	CASE("a\xff", "\"a\\udcff\"", "a lone 0xff as \\udcff");
+	CASE("a\xff" "b\xfe", "\"a\\udcffb\\udcfe\"", "bytes never in UTF-8 as \\udcXX");
+	CASE("\x80\xbf", "\"\\udc80\\udcbf\"", "lone continuation bytes");
+	CASE("\xc0\x80", "\"\\udcc0\\udc80\"", "overlong NUL (C0 80), byte by byte");
+	CASE("\xc0\xaf\xc1\xbf", "\"\\udcc0\\udcaf\\udcc1\\udcbf\"", "overlong 2-byte forms");
+	CASE("\xe0\x80\xaf", "\"\\udce0\\udc80\\udcaf\"", "overlong 3-byte form");
+	CASE("\xf0\x8f\xbf\xbf", "\"\\udcf0\\udc8f\\udcbf\\udcbf\"", "overlong 4-byte form");
+	CASE("\xed\xa0\x80", "\"\\udced\\udca0\\udc80\"", "a surrogate in UTF-8 (U+D800)");
+	CASE("\xed\xb3\xbf", "\"\\udced\\udcb3\\udcbf\"",
+	     "U+DCFF in UTF-8: its bytes, never the escape it would be mistaken for");
+	CASE("\xf4\x90\x80\x80\xf5\x80", "\"\\udcf4\\udc90\\udc80\\udc80\\udcf5\\udc80\"",
 	     "past U+10FFFF");
-	CASE("\xe2\x82" "x\xe2", "\"\\u00e2\\u0082x\\u00e2\"", "a sequence cut short");
+	CASE("\xe2\x82" "x\xe2", "\"\\udce2\\udc82x\\udce2\"", "a sequence cut short");
+	CASE("ok\xf0\x9f\x98", "\"ok\\udcf0\\udc9f\\udc98\"", "a 4-byte sequence cut at the end");
+	CASE("\\xff\\udcff\xff", "\"\\\\xff\\\\udcff\\udcff\"",
+	     "a literal \\xff or \\udcff in the data: its backslash escaped, no clash");
 	{
 		char *got = quoted("\xc3\xa9\xc3\xa9", 4, 3, false);
 
-		CHECK_STR(got, "\"\xc3\xa9\\u00c3...\"", "cut by the limit inside a sequence");
+		CHECK_STR(got, "\"\xc3\xa9\\udcc3...\"", "cut by the limit inside a sequence");
 		free(got);
 		got = quoted("ab\0cd", 5, 5, true);
 		CHECK_STR(got, "\"ab\"", "stops at a NUL, which ends the string: not cut");
@@ -179,7 +216,7 @@ int main(void)
 		free(got);
 	}
 	CHECK_INT(bad, 0, "random bytes: always valid JSON in valid UTF-8");
-	CHECK_INT(lossy, 0, "random bytes: \\u00XX and UTF-8 give every byte back");
+	CHECK_INT(lossy, 0, "random bytes: decoded and encoded with surrogateescape, every byte back");
 	{
 		struct rtrace_exec x = {};
 		struct output_opts opts = { .json = true };
@@ -197,8 +234,8 @@ int main(void)
 		output_finish(o);
 		output_free(o);
 		fclose(mem);
-		CHECK(strstr(buf, ",\"filename\":\"/tmp/a\\u00ff\xc3\xa9/prog\"}\n") != NULL,
-		      "exec record: a file name's 0xff as \\u00ff, its UTF-8 as is");
+		CHECK(strstr(buf, ",\"filename\":\"/tmp/a\\udcff\xc3\xa9/prog\"}\n") != NULL,
+		      "exec record: a file name's 0xff as \\udcff, its UTF-8 as is");
 		free(buf);
 	}
 	return tap_done();

@@ -15,6 +15,7 @@
 
 #include "dwarf_priv.h"
 #include "go_abi.h"
+#include "util/json.h"
 #include "util/quote.h"
 
 typedef unsigned long long u64;
@@ -414,17 +415,11 @@ static void print_float(struct gctx *c, const struct dtype *t, const unsigned ch
 static void quote(struct gctx *c, const unsigned char *s, size_t len, bool more)
 {
 	if (c->json) {
-		size_t i, n = len < c->slimit ? len : c->slimit;
+		size_t n = len < c->slimit ? len : c->slimit;
 
+		/* json_chars, not json_quote: a Go string has a length, and NULs in it */
 		fputc('"', c->out);
-		for (i = 0; i < n; i++) {
-			if (s[i] == '"' || s[i] == '\\')
-				fprintf(c->out, "\\%c", s[i]);
-			else if (s[i] < 0x20 || s[i] >= 0x7f)
-				fprintf(c->out, "\\u%04x", s[i]);
-			else
-				fputc(s[i], c->out);
-		}
+		json_chars(c->out, s, n);
 		fputs(more || len > n ? "...\"" : "\"", c->out);
 		return;
 	}

@@ -31,12 +31,17 @@ void json_chars(FILE *out, const unsigned char *s, size_t len)
 		case '\f': fputs("\\f", out); continue;
 		}
 		u = ch >= 0x80 ? utf8_len(s + i, len - i) : 0;
-		if (!u) {
+		if (u) {
+			fwrite(s + i, 1, u, out);
+			i += u - 1;
+		} else if (ch >= 0x80) {
+			/* Python's surrogateescape: no UTF-8 decodes to U+DC80-U+DCFF, so
+			 * these stand for the byte alone, and s.encode("utf-8",
+			 * "surrogateescape") gives the bytes back. */
+			fprintf(out, "\\udc%02x", ch);
+		} else {
 			fprintf(out, "\\u%04x", ch);
-			continue;
 		}
-		fwrite(s + i, 1, u, out);
-		i += u - 1;
 	}
 }
 

@@ -9,11 +9,11 @@
 #include <stdio.h>
 
 /* Writes the bytes of s[0..len) escaped for the inside of a JSON string, no
- * quotes, and always valid JSON in valid UTF-8: well-formed UTF-8 sequences
- * pass through; every other byte is written as \u00XX, XX the byte (so
- * \u0080-\u00ff in rtrace's output always stand for raw bytes: a real
- * U+0080-U+00FF comes through as its UTF-8). Controls and DEL are escaped
- * too. */
+ * quotes, and always valid JSON in valid UTF-8: well-formed UTF-8
+ * sequences pass through; any other byte XX (0x80-0xff) is written \udcXX, a
+ * lone low surrogate as Python's surrogateescape makes it, which no UTF-8
+ * decodes to (so the bytes come back exactly: README, "--json"). Controls and
+ * DEL are \u00XX. */
 void json_chars(FILE *out, const unsigned char *s, size_t len);
 /* A JSON string of s[0..len), stopping at a NUL, at most limit bytes of it:
  * `...` inside the quotes when it was cut there or `more` says so. */
