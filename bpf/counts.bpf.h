@@ -109,23 +109,12 @@ static __always_inline void count_sys_exit(long nr, long ret)
 	count_add(&sys_counts, nr, 1, errors, 0);
 }
 
-/* The kept frames the thread is still in at an entry (@entry) or a return at entry sp
- * @sp: as filter_unwind() (filter.bpf.h) reckons them. */
+#define COUNT_FRAME_SP(i)	t->frames[i].sp
+
+/* The kept frames the thread is still in at an entry (@entry) or a return at entry sp @sp. */
 static __always_inline __u32 count_unwind(struct count_task *t, __u64 sp, bool entry)
 {
-	__u32 depth = t->depth;
-	int i;
-
-	if (depth > COUNT_MAX_FRAMES)
-		depth = COUNT_MAX_FRAMES;
-	for (i = 0; i < COUNT_MAX_FRAMES && depth; i++) {
-		__u64 top = t->frames[(depth - 1) & (COUNT_MAX_FRAMES - 1)].sp;
-
-		if (top > sp || (top == sp && (!entry || filter_tail_called(sp))))
-			break;
-		depth--;
-	}
-	return depth;
+	return FRAMES_UNWIND(t->depth, COUNT_MAX_FRAMES, COUNT_FRAME_SP, sp, entry);
 }
 
 static __always_inline void count_entry(struct task_struct *task, __u64 sp, __u64 cookie)

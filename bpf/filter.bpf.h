@@ -52,21 +52,31 @@ static __always_inline bool filter_tail_called(__u64 sp)
 	return !bpf_probe_read_user(&ret, sizeof(ret), (void *)sp) && ret && !(ret & 4095);
 }
 
-/* The kept frames the thread is still in at an entry (@entry) or a return at @sp: those
- * entered above it on the stack, and at it if tail-called into. */
+/* The frames of @nr kept (at most @max, a power of 2) a thread is still in at an entry
+ * (@entry) or a return at @sp: those entered above it on the stack, and at it if
+ * tail-called into. FRAME_SP(i) is frame i's entry sp. The filters and -c reckon so, as the
+ * loader does. A macro, not a function over both frame layouts: the code each gets is what
+ * 6.1's verifier took of each before (a shared function over a stride it did not). */
+#define FRAMES_UNWIND(nr, max, FRAME_SP, sp, entry)					\
+({											\
+	__u32 __depth = (nr) > (max) ? (max) : (nr);					\
+	int __i;									\
+											\
+	for (__i = 0; __i < (max) && __depth; __i++) {					\
+		__u64 __top = FRAME_SP((__depth - 1) & ((max) - 1));			\
+											\
+		if (__top > (sp) || (__top == (sp) && (!(entry) || filter_tail_called(sp)))) \
+			break;								\
+		__depth--;								\
+	}										\
+	__depth;									\
+})
+
+#define FILTER_FRAME_SP(i)	f->sp[i]
+
 static __always_inline __u32 filter_unwind(struct frame_filter *f, __u64 sp, bool entry)
 {
-	__u32 depth = f->depth;
-	int i;
-
-	for (i = 0; i < FILTER_MAX_DEPTH && depth; i++) {
-		__u64 top = f->sp[(depth - 1) & (FILTER_MAX_DEPTH - 1)];
-
-		if (top > sp || (top == sp && (!entry || filter_tail_called(sp))))
-			break;
-		depth--;
-	}
-	return depth;
+	return FRAMES_UNWIND(f->depth, FILTER_MAX_DEPTH, FILTER_FRAME_SP, sp, entry);
 }
 
 /* A C function entered at @sp: whether its record is made. A @mark (no return probe)
