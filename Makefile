@@ -12,7 +12,7 @@ VERSION := 0.1.0
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -DRTRACE_VERSION='"$(VERSION)"'
 INCLUDES := -Iinclude -I$(OUTPUT) -Iuser
-LDLIBS := -lbpf -lelf -ldw -lz -lZydis
+LDLIBS := -lbpf -lelf -ldw -lz -lZydis -liberty
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
