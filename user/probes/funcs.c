@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include "dwarf/dwarf_args.h"
+#include "syms/demangle.h"
 #include "syms/elf_syms.h"
 #include "funcs.h"
 #include "dwarf/go_abi.h"
@@ -164,12 +165,26 @@ static int take_cold(const struct elf_func *f, void *data)
 	return -1;	/* the first is enough */
 }
 
+/* Names @fd by the symbol @sym, and by its demangled name for output (without one on
+ * ENOMEM: the symbol shows then). Returns 0 or -ENOMEM (@fd keeps its names then). */
+static int set_name(struct func_desc *fd, const char *sym)
+{
+	char *name = strdup(sym);
+
+	if (!name)
+		return -ENOMEM;
+	free(fd->name);
+	free(fd->demangled);
+	fd->name = name;
+	fd->demangled = demangle_name(sym);
+	return 0;
+}
+
 static int add_func(const struct elf_func *f, void *data)
 {
 	struct match_ctx *m = data;
 	struct func_table *ft = m->ft;
 	struct func_desc *grown, *a;
-	char *name;
 
 	/* An IFUNC symbol is its resolver, which runs once at relocation; the
 	 * implementation it picks is another symbol (e.g. __strlen_avx2). */
@@ -187,16 +202,10 @@ static int add_func(const struct elf_func *f, void *data)
 
 		if (strncmp(f->name, "__GI_", 5) &&
 		    ((f->flags & ELF_FUNC_DYNSYM) ? gi || !a->dynsym : gi && !a->dynsym)) {
-			name = strdup(f->name);
-			if (!name) {
-				m->err = -ENOMEM;
-				return -ENOMEM;
-			}
-			free(a->name);
-			a->name = name;
+			m->err = set_name(a, f->name);
 			a->dynsym = f->flags & ELF_FUNC_DYNSYM;
 		}
-		return 0;
+		return m->err;
 	}
 	if (ft->nr_funcs == ft->cap_funcs) {
 		size_t cap = ft->cap_funcs ? ft->cap_funcs * 2 : 64;
@@ -210,11 +219,10 @@ static int add_func(const struct elf_func *f, void *data)
 		ft->cap_funcs = cap;
 	}
 	grown = &ft->funcs[ft->nr_funcs];
-	grown->name = strdup(f->name);
-	if (!grown->name) {
-		m->err = -ENOMEM;
-		return -ENOMEM;
-	}
+	grown->name = grown->demangled = NULL;
+	m->err = set_name(grown, f->name);
+	if (m->err)
+		return m->err;
 	grown->module = m->module;
 	grown->addr = f->addr;
 	grown->size = f->size;
@@ -469,7 +477,7 @@ static void say_refused(const struct func_desc *f, const char *module)
 	char stop[160];
 
 	if (!ps->first.len) {
-		elog("not tracing %s in %s: %s", f->name, module, ps->why);
+		elog("not tracing %s in %s: %s", func_shown_name(f), module, ps->why);
 		return;
 	}
 	/* The first instruction itself, or one after it, keeps the probe from moving on. */
@@ -478,7 +486,7 @@ static void say_refused(const struct func_desc *f, const char *module)
 	else
 		psite_stop(ps, stop, sizeof(stop));
 	elog("not tracing %s in %s: %s `%s` at its entry (%s), and the probe cannot move past %s",
-	     f->name, module,
+	     func_shown_name(f), module,
 	     ps->first.cls == PSITE_UNSAFE ? "the kernel would run" : "the kernel refuses a probe on",
 	     ps->first.text, ps->first.why, stop);
 }
@@ -860,7 +868,8 @@ bool funcs_info(void *ctx, __u64 cookie, struct output_func *f)
 	cookie &= RTRACE_COOKIE_ID_MASK;
 	if (cookie >= ft->nr_funcs)
 		return false;
-	f->name = ft->funcs[cookie].name;
+	f->name = func_shown_name(&ft->funcs[cookie]);
+	f->sym = ft->funcs[cookie].name;
 	f->module = ft->funcs[cookie].module;
 	f->proto = ft->funcs[cookie].proto;
 	f->go_proto = ft->funcs[cookie].go_proto;
@@ -914,6 +923,7 @@ void funcs_free(struct func_table *ft)
 	funcs_unmap_modules(ft);
 	for (i = 0; i < ft->nr_funcs; i++) {
 		free(ft->funcs[i].name);
+		free(ft->funcs[i].demangled);
 		free(ft->funcs[i].exits);
 		go_sites_free(&ft->funcs[i].go);
 	}

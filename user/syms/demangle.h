@@ -8,7 +8,7 @@
 
 /* The demangled name of @sym with its parameter types, as c++filt prints it
  * ("may_throw(int)", "ns::K::get(int) const", "int sq<int>(int)"), malloc'd; NULL when @sym
- * is no mangled C++ name (a C name keeps its own) or on ENOMEM. */
+ * is no mangled C++ name (a C name is its own) or on ENOMEM: show @sym then. */
 char *demangle_name(const char *sym);
 
 /* Whether the fnmatch(3) pattern @glob names the function of symbol @sym, -x's rule: @sym
