@@ -17,7 +17,7 @@ need=(
 	libiberty-dev:/usr/include/libiberty/demangle.h   # C++ names demangled (binutils' demangler)
 	make:/usr/bin/make
 	gcc:/usr/bin/gcc
-	g++:/usr/bin/g++                    # C++ test target (exceptions)
+	g++:/usr/bin/g++                    # C++ test targets (exceptions, C++ names)
 	binutils:/usr/bin/objcopy           # tests build stripped/debuglink/Go-marked ELF files
 	perl:/usr/bin/prove                 # TAP harness
 	strace:/usr/bin/strace              # oracle tests

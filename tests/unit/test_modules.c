@@ -154,6 +154,11 @@ static void test_spec_split(void)
 	check_split("/usr/lib/x/libz.so.1:inflate*", 0, "/usr/lib/x/libz.so.1", "inflate*");
 	check_split("/odd:dir/libz.so:inf?", 0, "/odd:dir/libz.so", "inf?");
 	check_split(":main", 0, NULL, "main");
+	/* C++'s `::` is no module separator */
+	check_split("ns::*", 0, NULL, "ns::*");
+	check_split("ns::K::get(int) const", 0, NULL, "ns::K::get(int) const");
+	check_split("libstdc++:std::terminate", 0, "libstdc++", "std::terminate");
+	check_split("/odd:dir/libx.so:ns::f", 0, "/odd:dir/libx.so", "ns::f");
 	check_split("libc:", -EINVAL, NULL, NULL);
 	check_split("", -EINVAL, NULL, NULL);
 	check_split(NULL, -EINVAL, NULL, NULL);

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
-#include <fnmatch.h>
 #include <string.h>
 #include "callfmt.h"
 #include "output.h"
@@ -12,6 +11,8 @@
 #include "sink.h"
 #include "state.h"
 #include "proc/procview.h"
+#include "syms/demangle.h"
+#include "syms/modules.h"
 #include "sysdecode/sysdecode.h"
 
 struct output {
@@ -37,20 +38,25 @@ struct output {
 };
 
 /* Whether [MODULE:]GLOB names the function: MODULE a path or the start of its file name
- * (libc for libc.so.6), as -x takes it. */
+ * (libc for libc.so.6), GLOB its symbol or C++ name, as -x takes them. */
 static bool spec_matches(const char *spec, const struct output_func *f)
 {
-	const char *colon = strchr(spec, ':'), *base;
-	size_t n;
+	char *module = NULL, *glob = NULL;
+	const char *base;
+	bool hit = false;
 
-	if (!colon)
-		return !fnmatch(spec, f->name, 0);
-	n = colon - spec;
+	if (spec_split(spec, &module, &glob))
+		return false;
 	base = strrchr(f->module, '/');
 	base = base ? base + 1 : f->module;
-	if (strncmp(spec, f->module, n) && strncmp(spec, base, n))
-		return false;
-	return !fnmatch(colon + 1, f->name, 0);
+	if (module && strncmp(module, f->module, strlen(module)) &&
+	    strncmp(module, base, strlen(module)))
+		goto cleanup;
+	hit = demangle_glob_matches(glob, f->sym ?: f->name);
+cleanup:
+	free(module);
+	free(glob);
+	return hit;
 }
 
 /* -x on a trace file: a call is shown if a spec names its function. */

@@ -383,7 +383,7 @@ static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, cons
 		goto cleanup;
 	}
 	m.nr_skip_addrs = n;
-	n = elf_syms_match(syms, glob, add_func, &m);
+	n = elf_syms_match_spec(syms, glob, add_func, &m);
 	if (m.err) {
 		err = m.err;
 		goto cleanup;

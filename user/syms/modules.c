@@ -94,6 +94,21 @@ static void free_strv(char **v, size_t n)
 	free(v);
 }
 
+/* The ':' that ends MODULE in @spec, or NULL: the last one, so that a path module may contain
+ * one, that is not half of C++'s `::` (`ns::*`, `libstdc++:std::terminate`). */
+static const char *module_colon(const char *spec)
+{
+	const char *c, *last = NULL;
+
+	for (c = strchr(spec, ':'); c; c = strchr(c + 1, ':')) {
+		if (c[1] == ':')
+			c++;
+		else
+			last = c;
+	}
+	return last;
+}
+
 int spec_split(const char *spec, char **module, char **glob)
 {
 	const char *colon;
@@ -105,8 +120,7 @@ int spec_split(const char *spec, char **module, char **glob)
 	*glob = NULL;
 	if (!spec)
 		return -EINVAL;
-	/* the last ':' so that a path module may contain one */
-	colon = strrchr(spec, ':');
+	colon = module_colon(spec);
 	if (!*(colon ? colon + 1 : spec))
 		return -EINVAL;
 	*glob = strdup(colon ? colon + 1 : spec);

@@ -6,7 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Split a -x spec at its LAST ':' ("libc:malloc", "/usr/lib/x/libz.so.1:inflate*", "fib").
+/* Split a -x spec at its LAST ':' ("libc:malloc", "/usr/lib/x/libz.so.1:inflate*", "fib") that
+ * is not half of a C++ `::` ("ns::*", "libstdc++:std::terminate").
  * Returns 0 with *module (malloc'd, NULL when the spec has no module or an empty one) and *glob
  * (malloc'd), or -EINVAL (NULL spec, empty glob) / -ENOMEM; on error both are NULL.
  */
