@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # C++ names: shown demangled wherever a function is named (text, JSON, -c, report, exports,
 # replay as live), and -x naming a C++ function by its symbol, its demangled name, or that
-# name without its parameters.
+# name without its parameters. And MODULE globs (-x 'libc*:getppid').
 source "$(dirname "$0")/lib.sh"
 
 T="$TARGETS/cxxnames"
@@ -85,5 +85,44 @@ ns::ask_parent(int)
 ns::ask_parent(int);getppid_[k]
 ns::twice(int)
 ns::twice(long)" "export: stacks of demangled names"
+
+# MODULE globs: every module the glob names, by path, file name, soname or short name.
+calls() { jsonq "$SCRATCH/g.json" "sum(e['type'] == 'call' and e['name'] == '$1' for e in ev)"; }
+for spec in 'libc*:getppid' 'libc.so.[0-9]:getppid' 'lib?:getppid' '*:getppid' '/*/libc.so*:getppid'; do
+	"$RTRACE" --json -e trace=none -x "$spec" -o "$SCRATCH/g.json" -- "$T" > /dev/null 2> "$SCRATCH/g.err"
+	is "$?:$(calls getppid):$(cat "$SCRATCH/g.err")" "0:3:" "-x '$spec': getppid's 3 calls"
+done
+"$RTRACE" --json -e trace=none -x 'libstd*:std::terminate' -x 'libc*:getppid' -x 'ns::ask_parent' \
+	-o "$SCRATCH/g.json" -- "$T" > /dev/null 2>&1
+is "$(jsonq "$SCRATCH/g.json" "[e['name'] for e in ev if e['type'] == 'call']")" \
+   "['ns::ask_parent(int)', 'getppid', 'getppid', 'getppid']" \
+   "a glob module with a C++ name; a module with no getppid among the glob's is no error"
+"$RTRACE" --list -x 'libnope*:getppid' -- "$T" > /dev/null 2> "$SCRATCH/nomod.err"
+is "$?:$(cat "$SCRATCH/nomod.err")" "1:rtrace: no module matches 'libnope*' for $T (spec 'libnope*:getppid')" \
+   "--list: a glob that names no module: said, exit 1"
+"$RTRACE" -e trace=none -x 'libc*:nosuch' -- "$T" > /dev/null 2> "$SCRATCH/nofn.err"
+is "$?:$(cat "$SCRATCH/nofn.err")" "1:rtrace: no function matches 'nosuch' in $(realpath /lib/x86_64-linux-gnu/libc.so.6)" \
+   "a glob's module without the function: said, exit 1"
+"$RTRACE" -e trace=none -x 'libnope*:getppid' -o "$SCRATCH/wait" -- "$T" > /dev/null 2> "$SCRATCH/wait.err"
+is "$?:$(cat "$SCRATCH/wait.err")" "0:rtrace: 'libnope*:getppid': its library is not loaded in $T: traced once it is" \
+   "traced, a glob that names no module waits for a library, as a name does"
+"$TARGETS/loop" > /dev/null &
+pid=$!
+wait_comm "$pid" loop
+"$RTRACE" --list -p "$pid" -x 'libc*:getppid' -x 'libnope*:x' > "$SCRATCH/plist" 2> "$SCRATCH/plist.err"
+is "$?:$(cat "$SCRATCH/plist.err")" "1:rtrace: no module matches 'libnope*' in process $pid (spec 'libnope*:x')" \
+   "-p: a glob that names no module: said, exit 1"
+"$RTRACE" --list -p "$pid" -x 'libc*:getppid' > "$SCRATCH/plist"
+is "$(awk 'NR > 1 { print $1, $2 }' "$SCRATCH/plist")" "libc.so.6 getppid" "-p: libc* names libc.so.6"
+kill "$pid"
+wait "$pid" 2> /dev/null
+"$RTRACE" record -o "$SCRATCH/g2.rtrace" -e trace=none -x 'libc:*ppid' -x 'ns::*' -- "$T" \
+	> /dev/null 2>&1 < /dev/null
+"$RTRACE" replay --json -x 'libc*:getppid' "$SCRATCH/g2.rtrace" -o "$SCRATCH/g.json"
+is "$(jsonq "$SCRATCH/g.json" "[e['name'] for e in ev if e['type'] == 'call']")" \
+   "['getppid', 'getppid', 'getppid']" "replay -x 'libc*:getppid': the glob on a trace file"
+"$RTRACE" replay --json -x 'libc:*' "$SCRATCH/g2.rtrace" -o "$SCRATCH/g.json"
+is "$(jsonq "$SCRATCH/g.json" "sorted({e['name'] for e in ev if e['type'] == 'call'})")" \
+   "['getppid']" "replay -x 'libc:*': libc as live names it"
 is "$(links_left)" 0 "no link left behind"
 done_testing

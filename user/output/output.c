@@ -37,23 +37,17 @@ struct output {
 	struct output_stats counts;
 };
 
-/* Whether [MODULE:]GLOB names the function: MODULE a path or the start of its file name
- * (libc for libc.so.6), GLOB its symbol or C++ name, as -x takes them. */
+/* Whether [MODULE:]GLOB names the function as -x takes them live: MODULE its module by path,
+ * name or glob (module_path_matches()), GLOB its symbol or C++ name. */
 static bool spec_matches(const char *spec, const struct output_func *f)
 {
 	char *module = NULL, *glob = NULL;
-	const char *base;
 	bool hit = false;
 
 	if (spec_split(spec, &module, &glob))
 		return false;
-	base = strrchr(f->module, '/');
-	base = base ? base + 1 : f->module;
-	if (module && strncmp(module, f->module, strlen(module)) &&
-	    strncmp(module, base, strlen(module)))
-		goto cleanup;
-	hit = demangle_glob_matches(glob, f->sym ?: f->name);
-cleanup:
+	if (!module || module_path_matches(module, f->module ?: ""))
+		hit = demangle_glob_matches(glob, f->sym ?: f->name);
 	free(module);
 	free(glob);
 	return hit;

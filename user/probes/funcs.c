@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -152,7 +153,8 @@ struct match_ctx {
 	const char *module;
 	bool entry_only;	/* the whole module: C++ with exceptions */
 	size_t ifuncs;		/* IFUNC resolvers matched and skipped */
-	const char *an_ifunc;
+	char an_ifunc[128];	/* the first, and its module */
+	const char *ifunc_module;
 	int err;
 };
 
@@ -189,8 +191,10 @@ static int add_func(const struct elf_func *f, void *data)
 	/* An IFUNC symbol is its resolver, which runs once at relocation; the
 	 * implementation it picks is another symbol (e.g. __strlen_avx2). */
 	if (f->flags & ELF_FUNC_IFUNC) {
-		if (!m->ifuncs++)
-			m->an_ifunc = f->name;
+		if (!m->ifuncs++) {
+			snprintf(m->an_ifunc, sizeof(m->an_ifunc), "%s", f->name);
+			m->ifunc_module = m->module;
+		}
 		return 0;
 	}
 	/* Aliases share an address: one probe per site, or each hit would show twice. It
@@ -316,52 +320,26 @@ static int module_entries(struct func_module *mod, const struct elf_syms *syms)
 	return 0;
 }
 
-static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, const char *exe,
-			bool *pending, bool lenient, bool *matched)
+/* Adds the functions of the module at @path that @glob names (add_func()). Returns how many,
+ * IFUNC resolvers left out (m->ifuncs counts them), or -errno (said). */
+static int match_module(struct func_table *ft, const char *path, const char *glob, pid_t pid,
+			struct match_ctx *m)
 {
-	char *module_name = NULL, *glob = NULL, *path = NULL;
 	struct elf_syms *syms = NULL;
 	struct func_module *mod;
-	struct match_ctx m = { .ft = ft };
-	int err, n;
+	size_t ifuncs = m->ifuncs;
+	int err, n = 0;
 
-	err = spec_split(spec, &module_name, &glob);
-	if (err) {
-		elog("invalid function spec '%s' (want [MODULE:]GLOB)", spec);
-		goto cleanup;
-	}
-	path = pid > 0 ? module_resolve_pid(pid, module_name) : module_resolve_exe(exe, module_name);
-	/* A library not loaded yet waits (the main executable never does). */
-	if (!path && pending && module_name && *module_name) {
-		*pending = true;
-		err = 0;
-		goto cleanup;
-	}
-	if (!path && lenient) {
-		vlog("no module '%s' in %s: '%s' not traced there", module_name, exe, spec);
-		err = 0;
-		goto cleanup;
-	}
-	if (!path) {
-		err = -ENOENT;
-		if (pid > 0)
-			elog("no module '%s' in process %d (spec '%s')", module_name, pid, spec);
-		else
-			elog("no module '%s' for %s (spec '%s')", module_name, exe, spec);
-		goto cleanup;
-	}
 	mod = module_get(ft, path, pid);
-	if (!mod) {
-		err = -ENOMEM;
-		goto cleanup;
-	}
+	if (!mod)
+		return -ENOMEM;
 	err = elf_syms_load(mod->open_path, &syms);
 	if (err) {
 		if (err == -ENOEXEC)
 			elog("'%s' is not an ELF file", mod->path);
 		else
 			elog("cannot read symbols of '%s': %s", mod->path, strerror(-err));
-		goto cleanup;
+		return err;
 	}
 	mod->is_go = syms->is_go;
 	mod->cxx_eh = syms->cxx_eh;
@@ -373,41 +351,122 @@ static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, cons
 	}
 	if (syms->debug_path && !mod->debug_path)
 		mod->debug_path = strdup(syms->debug_path);
-	m.module = mod->path;
-	m.syms = syms;
+	m->module = mod->path;
+	m->syms = syms;
 	/* Go: returns by RET sites where the code is Go's (go_choose), else entries only */
-	m.entry_only = false;
-	n = skip_return_addrs(syms, &m.skip_addrs);
+	m->entry_only = false;
+	n = skip_return_addrs(syms, &m->skip_addrs);
 	if (n < 0) {
 		err = n;
 		goto cleanup;
 	}
-	m.nr_skip_addrs = n;
-	n = elf_syms_match_spec(syms, glob, add_func, &m);
-	if (m.err) {
-		err = m.err;
+	m->nr_skip_addrs = n;
+	n = elf_syms_match_spec(syms, glob, add_func, m);
+	err = m->err ?: (n < 0 ? n : 0);
+cleanup:
+	free(m->skip_addrs);
+	m->skip_addrs = NULL;
+	m->syms = NULL;
+	elf_syms_free(syms);
+	return err ?: n - (int)(m->ifuncs - ifuncs);
+}
+
+/* The modules MODULE @name names in process @pid or for the program @exe: every one a glob
+ * matches, else the one module_resolve_pid() or module_resolve_exe() finds. Returns 0 with
+ * *paths (module_list_free()) and *n, none when nothing is found, or -ENOMEM. */
+static int spec_modules(const char *name, pid_t pid, const char *exe, char ***paths, size_t *n)
+{
+	char *path;
+
+	*paths = NULL;
+	*n = 0;
+	if (module_is_glob(name))
+		return module_glob(pid, pid > 0 ? NULL : exe, name, paths, n) == -ENOMEM ? -ENOMEM : 0;
+	path = pid > 0 ? module_resolve_pid(pid, name) : module_resolve_exe(exe, name);
+	if (!path)
+		return errno == ENOMEM ? -ENOMEM : 0;
+	*paths = malloc(sizeof(**paths));
+	if (!*paths) {
+		free(path);
+		return -ENOMEM;
+	}
+	(*paths)[0] = path;
+	*n = 1;
+	return 0;
+}
+
+/* Says that MODULE @name of @spec names no module. */
+static void say_no_module(const char *name, pid_t pid, const char *exe, const char *spec)
+{
+	const char *matches = module_is_glob(name) ? " matches" : "";
+
+	if (pid > 0)
+		elog("no module%s '%s' in process %d (spec '%s')", matches, name, pid, spec);
+	else
+		elog("no module%s '%s' for %s (spec '%s')", matches, name, exe, spec);
+}
+
+static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, const char *exe,
+			bool *pending, bool lenient, bool *matched)
+{
+	char *module_name = NULL, *glob = NULL, **paths = NULL, where[PATH_MAX + 64];
+	struct match_ctx m = { .ft = ft };
+	size_t nr_paths = 0, i;
+	int err, n, found = 0;
+
+	err = spec_split(spec, &module_name, &glob);
+	if (err) {
+		elog("invalid function spec '%s' (want [MODULE:]GLOB)", spec);
 		goto cleanup;
 	}
+	err = spec_modules(module_name, pid, exe, &paths, &nr_paths);
+	if (err)
+		goto cleanup;
+	/* A library not loaded yet waits (the main executable never does). */
+	if (!nr_paths && pending && module_name && *module_name) {
+		*pending = true;
+		goto cleanup;
+	}
+	if (!nr_paths && lenient) {
+		vlog("no module '%s' in %s: '%s' not traced there", module_name, exe, spec);
+		goto cleanup;
+	}
+	if (!nr_paths) {
+		err = -ENOENT;
+		say_no_module(module_name, pid, exe, spec);
+		goto cleanup;
+	}
+	/* a glob's modules: a function in any of them will do */
+	for (i = 0; i < nr_paths; i++) {
+		n = match_module(ft, paths[i], glob, pid, &m);
+		if (n < 0) {
+			err = n;
+			goto cleanup;
+		}
+		found += n;
+	}
+	if (nr_paths == 1)
+		snprintf(where, sizeof(where), "%s", paths[0]);
+	else
+		snprintf(where, sizeof(where), "the %zu modules '%s' matches", nr_paths, module_name);
 	if (matched)
-		*matched = n > 0 && (size_t)n > m.ifuncs;
-	if ((n <= 0 || (size_t)n == m.ifuncs) && lenient) {
-		vlog("no function matches '%s' in %s", glob, mod->path);
-	} else if (n <= 0 || (size_t)n == m.ifuncs) {
+		*matched = found > 0;
+	if (!found && lenient) {
+		vlog("no function matches '%s' in %s", glob, where);
+	} else if (!found) {
 		if (m.ifuncs)
 			elog("'%s' in %s is an IFUNC, resolved at run time: trace its "
-			     "implementations instead (e.g. '__%s_*')", m.an_ifunc, mod->path,
+			     "implementations instead (e.g. '__%s_*')", m.an_ifunc, m.ifunc_module,
 			     m.an_ifunc);
 		else
-			elog("no function matches '%s' in %s", glob, mod->path);
+			elog("no function matches '%s' in %s", glob, where);
 		err = -ENOENT;
 		goto cleanup;
 	}
 	if (m.ifuncs)
-		vlog("skipped %zu IFUNC resolvers matching '%s' in %s", m.ifuncs, glob, mod->path);
+		vlog("skipped %zu IFUNC resolvers matching '%s' in %s", m.ifuncs, glob, where);
 cleanup:
-	free(m.skip_addrs);
-	elf_syms_free(syms);
-	free(path);
+	module_list_free(paths, nr_paths);
 	free(module_name);
 	free(glob);
 	return err;
