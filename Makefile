@@ -12,7 +12,7 @@ VERSION := 0.1.0
 CFLAGS ?= -g -O2
 CFLAGS += -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -DRTRACE_VERSION='"$(VERSION)"'
 INCLUDES := -Iinclude -I$(OUTPUT) -Iuser
-LDLIBS := -lbpf -lelf -ldw -lz -lZydis
+LDLIBS := -lbpf -lelf -ldw -lz -lZydis -liberty
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
@@ -128,11 +128,13 @@ $(OUTPUT)/bench/bench_work_pg: tests/targets/bench_work.c | $(OUTPUT)
 	$(Q)$(CC) -g -O1 -pg -fno-omit-frame-pointer $< -o $@
 
 # insnlab: runs x86 instructions with and without a uprobe on them (tests/insnlab/insnlab.c).
-INSNLAB_SRCS := $(wildcard tests/insnlab/*.c) user/syms/elf_syms.c user/probes/probesite.c
-$(OUTPUT)/tests/insnlab: $(INSNLAB_SRCS) tests/insnlab/insnlab.h user/syms/elf_syms.h user/probes/probesite.h
+INSNLAB_SRCS := $(wildcard tests/insnlab/*.c) user/syms/elf_syms.c user/syms/demangle.c \
+		user/probes/probesite.c
+$(OUTPUT)/tests/insnlab: $(INSNLAB_SRCS) tests/insnlab/insnlab.h user/syms/elf_syms.h \
+			 user/syms/demangle.h user/probes/probesite.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Iuser $(INSNLAB_SRCS) -lZydis -lelf -lz -o $@
+	$(Q)$(CC) $(CFLAGS) -Iuser $(INSNLAB_SRCS) -lZydis -lelf -lz -liberty -o $@
 
 # libFuzzer (clang's, libclang-rt-19-dev): the replay pipeline on any bytes. The library is
 # built again with clang, whose ASan runtime cannot mix with gcc's.

@@ -14,9 +14,10 @@ need=(
 	libdw-dev:/usr/include/elfutils/libdw.h
 	zlib1g-dev:/usr/include/zlib.h
 	libzydis-dev:/usr/include/Zydis/Zydis.h   # x86-64 decoder: where each probe may go (and tests/insnlab)
+	libiberty-dev:/usr/include/libiberty/demangle.h   # C++ names demangled (binutils' demangler)
 	make:/usr/bin/make
 	gcc:/usr/bin/gcc
-	g++:/usr/bin/g++                    # C++ test target (exceptions)
+	g++:/usr/bin/g++                    # C++ test targets (exceptions, C++ names)
 	binutils:/usr/bin/objcopy           # tests build stripped/debuglink/Go-marked ELF files
 	perl:/usr/bin/prove                 # TAP harness
 	strace:/usr/bin/strace              # oracle tests

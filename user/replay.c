@@ -15,12 +15,14 @@
 #include "output/output.h"
 #include "proc/procview.h"
 #include "replay.h"
+#include "syms/demangle.h"
 #include "syms/elf_syms.h"
 #include "trace/tracefile.h"
 #include "util/log.h"
 
 struct rfunc {
-	char *name, *module;
+	char *name, *module;	/* the symbol, as the file keeps it */
+	char *demangled;	/* a C++ function's name as shown, as live output showed it */
 	__u64 offset;
 	const struct dwarf_proto *proto;
 	const struct go_proto *go_proto;
@@ -61,7 +63,8 @@ static bool replay_func_info(void *ctx, __u64 id, struct output_func *f)
 
 	if (id >= r->nr_funcs || !r->funcs[id].name)
 		return false;
-	f->name = r->funcs[id].name;
+	f->name = r->funcs[id].demangled ?: r->funcs[id].name;
+	f->sym = r->funcs[id].name;
 	f->module = r->funcs[id].module;
 	f->offset = r->funcs[id].offset;
 	f->proto = r->funcs[id].proto;
@@ -181,7 +184,9 @@ static void on_func(void *ctx, const struct trace_func *f)
 	}
 	rf = &r->funcs[f->id];
 	free(rf->name);
+	free(rf->demangled);
 	rf->name = strdup(f->name);
+	rf->demangled = demangle_name(f->name);
 	rf->offset = f->offset;
 	rf->proto = NULL;
 	rf->go_proto = NULL;
@@ -199,7 +204,7 @@ static void on_func(void *ctx, const struct trace_func *f)
 			r->nr_protos++;
 		else if (!r->bad_protos++)	/* once: a hostile file may hold thousands */
 			elog("%s: the prototype of %s does not decode: its arguments not shown",
-			     r->path, f->name);
+			     r->path, rf->demangled ?: f->name);
 		return;
 	}
 	m = module_of(r, f);
@@ -286,8 +291,10 @@ static void replay_free(struct replay *r)
 
 	output_free(r->o);
 	procview_free(r->view);
-	for (i = 0; i < r->nr_funcs; i++)
+	for (i = 0; i < r->nr_funcs; i++) {
 		free(r->funcs[i].name);
+		free(r->funcs[i].demangled);
+	}
 	free(r->funcs);
 	for (i = 0; i < r->nr_mods; i++) {
 		dwarf_module_close(r->mods[i].dwarf);

@@ -564,7 +564,7 @@ static int attach_perf(struct tracer *tr, const struct func_table *ft, size_t fi
 fail:
 	err = tracer_gone(err, pid_filter);
 	if (err != -ESRCH)
-		elog("cannot attach a probe to %s in %s: %s", ft->funcs[i].name,
+		elog("cannot attach a probe to %s in %s: %s", func_shown_name(&ft->funcs[i]),
 		     ft->funcs[i].module, attach_strerror(err));
 cleanup:
 	libbpf_set_print(print);
@@ -641,7 +641,7 @@ static void warn_unprobed(const struct func_table *ft, const char *module, const
 	if (!s)
 		return;
 	for (i = 0; i < nr_bad && i < shown; i++)
-		fprintf(s, "%s%s", i ? ", " : "", ft->funcs[idx[i]].name);
+		fprintf(s, "%s%s", i ? ", " : "", func_shown_name(&ft->funcs[idx[i]]));
 	if (nr_bad > shown)
 		fprintf(s, " and %zu more", nr_bad - shown);
 	if (!fclose(s))

@@ -30,20 +30,20 @@ RTRACE_NO_UPROBE_MULTI=1 same_as_untraced "perf-event links" -x '_Z*' -x cmp_thr
 "$RTRACE" --json -e trace=none -x '*' -o "$SCRATCH/t.json" -- "$T" 2 > /dev/null
 is "$?" 0 "JSON trace: exits 0"
 n() { jsonq "$SCRATCH/t.json" "sum(e['type']=='$1' and e['name']=='$2' and e.get('unwound', False)==$3 for e in ev)"; }
-is "$(n call _Z7catchesi False) $(n return _Z7catchesi False)" "104 104" "catches(): 104 calls, 104 returns"
-is "$(n call _Z4deepi False) $(n return _Z4deepi False) $(n return _Z4deepi True)" "104 62 42" \
+is "$(n call 'catches(int)' False) $(n return 'catches(int)' False)" "104 104" "catches(): 104 calls, 104 returns"
+is "$(n call 'deep(int)' False) $(n return 'deep(int)' False) $(n return 'deep(int)' True)" "104 62 42" \
    "deep(): 104 calls, 62 returns, 42 unwound by a throw"
-is "$(n return _Z10with_guardi True) $(n return _Z9rethroweri True)" "42 42" \
+is "$(n return 'with_guard(int)' True) $(n return 'rethrower(int)' True)" "42 42" \
    "the frames in between (a destructor, a rethrow) unwound too"
-is "$(n call _ZN5GuardD1Ev False) $(n return _ZN5GuardD1Ev False)" "104 104" \
+is "$(n call 'Guard::~Guard()' False) $(n return 'Guard::~Guard()' False)" "104 104" \
    "the destructor returns each time, also in a cleanup pad"
 is "$(n call cmp_throws False) $(n return cmp_throws False) $(n return cmp_throws True)" "10 8 2" \
    "the comparator: 10 calls, 8 returns, 2 thrown through qsort"
-is "$(jsonq "$SCRATCH/t.json" "sorted({e['ret'] for e in ev if e['type']=='return' and e['name']=='_Z7catchesi'})")" \
+is "$(jsonq "$SCRATCH/t.json" "sorted({e['ret'] for e in ev if e['type']=='return' and e['name']=='catches(int)'})")" \
    "[-4, -3, 1, 2, 3]" "catches() returns what it caught (-x) or its value + 1"
-is "$(jsonq "$SCRATCH/t.json" "[e['ret'] for e in ev if e['type']=='return' and e['name']=='_Z9sort_somei']")" \
+is "$(jsonq "$SCRATCH/t.json" "[e['ret'] for e in ev if e['type']=='return' and e['name']=='sort_some(int)']")" \
    "[1, 1]" "sort_some() returns 1 after catching, each round"
-is "$(jsonq "$SCRATCH/t.json" "[e['depth'] for e in ev if e['type']=='call' and e['name']=='_Z9sort_somei']")" \
+is "$(jsonq "$SCRATCH/t.json" "[e['depth'] for e in ev if e['type']=='call' and e['name']=='sort_some(int)']")" \
    "[1, 1]" "and is back at depth 1 each round"
 
 # --list says how returns are traced: exits where something may throw through, a uretprobe
@@ -51,9 +51,9 @@ is "$(jsonq "$SCRATCH/t.json" "[e['depth'] for e in ev if e['type']=='call' and 
 # is `jmp __qsort_r`: its entry and its exit are one instruction).
 "$RTRACE" --list -x '*' -x 'libc:qsort' -- "$T" > "$SCRATCH/list"
 ret_of() { awk -v f="$1" '$2 == f { print $6 }' "$SCRATCH/list"; }
-is "$(ret_of _Z4deepi) $(ret_of main) $(ret_of cmp_throws)" "RET-sites RET-sites RET-sites" \
+is "$(ret_of 'deep(int)') $(ret_of main) $(ret_of cmp_throws)" "RET-sites RET-sites RET-sites" \
    "--list: functions that call out are traced at their exits"
-is "$(ret_of _ZN5GuardD1Ev)" uretprobe "--list: a function that calls nothing keeps its uretprobe"
+is "$(ret_of 'Guard::~Guard()')" uretprobe "--list: a function that calls nothing keeps its uretprobe"
 is "$(ret_of qsort)" none "--list: qsort, one tail-call jmp, entry only"
 # A C program cannot throw: uretprobes as before.
 "$RTRACE" --list -x fib -x 'libc:qsort' -- "$TARGETS/fib" > "$SCRATCH/clist"
@@ -65,12 +65,12 @@ is "$(awk '$2 == "fib" || $2 == "qsort" { print $6 }' "$SCRATCH/clist" | sort -u
 	-o "$SCRATCH/small" -- "$TARGETS/exceptions" > "$SCRATCH/small.out"
 is "$?" 0 "exceptions target: exits 0"
 is "$(cat "$SCRATCH/small.out")" "caught -1 after -2" "exceptions target: caught as untraced"
-is "$(sed -E 's/ <[0-9.]+>$//' "$SCRATCH/small")" "_Z7catcheri(x=1) {
-  _Z6middlei(x=1) {
-    _Z7throweri(x=1) = ? <unwound>
-  } _Z6middlei = ? <unwound>
-} _Z7catcheri = -1
-_Z5afteri(x=-1) = -2
+is "$(sed -E 's/ <[0-9.]+>$//' "$SCRATCH/small")" "catcher(int)(x=1) {
+  middle(int)(x=1) {
+    thrower(int)(x=1) = ? <unwound>
+  } middle(int) = ? <unwound>
+} catcher(int) = -1
+after(int)(x=-1) = -2
 +++ exited with 0 +++" "exceptions target: the unwound frames closed, catcher returns -1"
 is "$(links_left)" 0 "no link left behind"
 done_testing

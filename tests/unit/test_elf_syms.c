@@ -40,6 +40,17 @@ static const char lib_src[] =
 	"static void *resolve_ifn(void) { return (void *)impl_a; }\n"
 	"int ifn(int x) __attribute__((ifunc(\"resolve_ifn\")));\n";
 
+/* C++: a namespace with overloads and a method, a free function, an extern "C" one */
+static const char cxx_src[] =
+	"namespace ns {\n"
+	"int twice(int x) { return 2 * x; }\n"
+	"long twice(long x) { return 2 * x; }\n"
+	"struct K { int n; int get(int x) const; };\n"
+	"int K::get(int x) const { return n + x; }\n"
+	"}\n"
+	"int may_throw(int x) { if (x < 0) throw x; return x; }\n"
+	"extern \"C\" int plain_c(int x) { return x; }\n";
+
 static const char lib_map[] =
 	"VERS_1 { global: lib_fn; ifn; vfn; local: *; };\n"
 	"VERS_2 { } VERS_1;\n";
@@ -531,6 +542,37 @@ static void test_libc(void)
 	elf_syms_free(s);
 }
 
+/* -x's GLOB on C++ symbols: each form of a name, against elf_syms_match()'s symbols alone. */
+static void test_cxx(void)
+{
+	static const struct {
+		const char *glob;
+		int want;
+	} cases[] = {
+		{ "may_throw", 1 }, { "may_throw(int)", 1 }, { "_Z9may_throwi", 1 },
+		{ "may_throw(long)", 0 }, { "ns::twice", 2 }, { "ns::twice(long)", 1 },
+		{ "ns::*", 3 }, { "ns::K::get(int) const", 1 }, { "plain_c", 1 }, { "_Z*", 4 },
+	};
+	struct elf_syms *s = NULL;
+	struct collect c = {};
+	char path[PATH_MAX];
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/libcxx.so", tmp);
+	if (!CHECK_INT(elf_syms_load(path, &s), 0, "C++ library"))
+		return;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK_INT(elf_syms_match_spec(s, cases[i].glob, NULL, NULL), cases[i].want,
+			  cases[i].glob);
+	elf_syms_match_spec(s, "may_throw", collect_cb, &c);
+	CHECK(c.n == 1 && !strcmp(c.f[0]->name, "_Z9may_throwi"),
+	      "may_throw is the symbol _Z9may_throwi");
+	CHECK_INT(elf_syms_match(s, "may_throw", NULL, NULL), 0, "symbols alone: no may_throw");
+	CHECK_INT(elf_syms_match_spec(s, "*", NULL, NULL), elf_syms_match(s, "*", NULL, NULL),
+		  "* names every function either way");
+	elf_syms_free(s);
+}
+
 static bool build_fixtures(void)
 {
 	char path[PATH_MAX];
@@ -544,6 +586,9 @@ static bool build_fixtures(void)
 	snprintf(path, sizeof(path), "%s/lib.map", tmp);
 	if (!write_file(path, lib_map))
 		return false;
+	snprintf(path, sizeof(path), "%s/cxx.cc", tmp);
+	if (!write_file(path, cxx_src))
+		return false;
 	return !sh("cd %s && "
 		   "cc " CFLAGS " -DVARIANT=1 -fcf-protection=none -fPIE -pie -rdynamic "
 		   "-Wl,--build-id prog.c -o pie && "
@@ -554,7 +599,8 @@ static bool build_fixtures(void)
 		   "cc " CFLAGS " -DVARIANT=1 -fcf-protection=full prog.c -o cet && "
 		   "cc " CFLAGS " -DVARIANT=1 -c prog.c -o prog.o && "
 		   "cc " CFLAGS " -fcf-protection=none -shared -fPIC -Wl,--version-script=lib.map "
-		   "-Wl,-soname,libfix.so.1 lib.c -o libfix.so.1", tmp);
+		   "-Wl,-soname,libfix.so.1 lib.c -o libfix.so.1 && "
+		   "c++ " CFLAGS " -shared -fPIC cxx.cc -o libcxx.so", tmp);
 }
 
 int main(void)
@@ -573,6 +619,7 @@ int main(void)
 		test_debuglink();
 		test_build_id();
 		test_go();
+		test_cxx();
 	}
 	test_libc();
 	tmp_remove();

@@ -154,6 +154,11 @@ static void test_spec_split(void)
 	check_split("/usr/lib/x/libz.so.1:inflate*", 0, "/usr/lib/x/libz.so.1", "inflate*");
 	check_split("/odd:dir/libz.so:inf?", 0, "/odd:dir/libz.so", "inf?");
 	check_split(":main", 0, NULL, "main");
+	/* C++'s `::` is no module separator */
+	check_split("ns::*", 0, NULL, "ns::*");
+	check_split("ns::K::get(int) const", 0, NULL, "ns::K::get(int) const");
+	check_split("libstdc++:std::terminate", 0, "libstdc++", "std::terminate");
+	check_split("/odd:dir/libx.so:ns::f", 0, "/odd:dir/libx.so", "ns::f");
 	check_split("libc:", -EINVAL, NULL, NULL);
 	check_split("", -EINVAL, NULL, NULL);
 	check_split(NULL, -EINVAL, NULL, NULL);
@@ -185,6 +190,78 @@ static void test_name_matches(void)
 		CHECK(module_name_matches(cases[i].name, cases[i].base) == cases[i].want,
 		      "'%s' %s '%s'", cases[i].name, cases[i].want ? "matches" : "does not match",
 		      cases[i].base);
+}
+
+/* MODULE globs, and MODULE on a trace file (a path, no process): the rules as text. */
+static void test_module_globs(void)
+{
+	static const struct {
+		const char *glob, *path;
+		bool want;
+	} cases[] = {
+		{ "libc*", "/usr/lib/x86_64-linux-gnu/libc.so.6", true },
+		{ "libc*", "/usr/lib/x86_64-linux-gnu/libcap.so.2", true },	/* a glob's glob */
+		{ "libc.so*", "/usr/lib/x86_64-linux-gnu/libcap.so.2", false },
+		{ "lib?", "/usr/lib/x86_64-linux-gnu/libc.so.6", true },	/* the short name */
+		{ "lib?", "/usr/lib/libc-2.31.so", true },
+		{ "lib?", "/usr/lib/x86_64-linux-gnu/libcap.so.2", false },
+		{ "libz.so.[0-9]", "/lib/libz.so.1.2.13", true },		/* the soname */
+		{ "libz.so.[0-9]", "/lib/libz.so.12.0", false },
+		{ "*ssl*", "/usr/lib/x86_64-linux-gnu/libssl.so.3", true },
+		{ "/usr/lib/*/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6", true },
+		{ "ld-linux*", "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", true },
+		{ "fi?", "/work/build/targets/fib", true },			/* an executable */
+		{ "libnope*", "/usr/lib/x86_64-linux-gnu/libc.so.6", false },
+	};
+	static const struct {
+		const char *module, *path;
+		bool want;
+	} on_file[] = {
+		{ "libc", "/usr/lib/x86_64-linux-gnu/libc.so.6", true },
+		{ "libc", "/usr/lib/x86_64-linux-gnu/libcap.so.2", false },	/* not a prefix */
+		{ "libc*", "/usr/lib/x86_64-linux-gnu/libcap.so.2", true },
+		{ "libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6", true },
+		{ "/usr/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6", true },
+		{ LIBC, "/usr/lib/x86_64-linux-gnu/libc.so.6", true },	/* same file, a symlink */
+		{ "/usr/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu/libc.so.6", false },
+		{ "libc", "", false },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		CHECK(module_glob_matches(cases[i].glob, cases[i].path) == cases[i].want,
+		      "glob '%s' %s %s", cases[i].glob, cases[i].want ? "names" : "does not name",
+		      cases[i].path);
+	for (i = 0; i < sizeof(on_file) / sizeof(on_file[0]); i++)
+		CHECK(module_path_matches(on_file[i].module, on_file[i].path) == on_file[i].want,
+		      "on a file, '%s' %s %s", on_file[i].module,
+		      on_file[i].want ? "names" : "does not name", on_file[i].path);
+	CHECK(module_is_glob("libc*") && module_is_glob("lib[cm]") && module_is_glob("lib?") &&
+	      !module_is_glob("libc") && !module_is_glob("/lib/libc.so.6") && !module_is_glob(NULL),
+	      "globs have *, ? or [");
+}
+
+/* module_glob() on @exe (NULL: process @pid) must give exactly @want (NULL-terminated,
+ * sorted), in any order (a process's is its address space's). */
+static void check_glob(int pid, const char *exe, const char *glob, const char *const *want,
+		       const char *what)
+{
+	char **paths = NULL;
+	size_t n = 0, i;
+	bool same;
+
+	if (!CHECK_INT(module_glob(pid, exe, glob, &paths, &n), 0, what))
+		return;
+	qsort(paths, n, sizeof(*paths), cmp_str);
+	for (i = 0; want[i]; i++)
+		;
+	same = n == i;
+	for (i = 0; same && i < n; i++)
+		same = !strcmp(paths[i], want[i]);
+	for (i = 0; !same && i < n; i++)
+		printf("# %s: got %s\n", what, paths[i]);
+	CHECK(same, "%s: %zu modules, as expected", what, n);
+	module_list_free(paths, n);
 }
 
 /* Write a synthetic cache: with @old_part, glibc's old "ld.so-1.7.0" table first (one dummy
@@ -342,6 +419,17 @@ static void test_resolve_exe(void)
 		check_same_as_ldd(paths, n, true, NULL, tpath("p_rpath"), "p_rpath");
 	module_list_free(paths, n);
 
+	/* a glob: every module it names */
+	check_glob(0, tpath("p_rpath"), "libm*",
+		   (const char *const[]){ rp(tpath("dep/libmdep.so.1")), rp(tpath("sub/libmfix.so.1.0")),
+					  NULL }, "glob libm* for p_rpath");
+	check_glob(0, tpath("p_rpath"), "libm?ix.so.[0-9]",
+		   (const char *const[]){ rp(tpath("sub/libmfix.so.1.0")), NULL },
+		   "glob of a soname for p_rpath");
+	check_glob(0, tpath("p_rpath"), "libnope*", (const char *const[]){ NULL },
+		   "glob matching no module of p_rpath");
+	CHECK(module_glob(0, "/nonexistent/prog", "libc*", &paths, &n) < 0, "glob, missing exe");
+
 	/* DT_RUNPATH is not: libmdep is not found (ld.so would fail too) */
 	check_resolve_exe(tpath("p_runpath"), "libmfix", rp(tpath("sub/libmfix.so.1.0")),
 			  "RUNPATH $ORIGIN/sub: libmfix");
@@ -456,6 +544,12 @@ static void test_resolve_pid(void)
 			  "child: path through the soname symlink");
 	check_resolve_pid(pid, "libmdep", rp(tpath("dep/libmdep.so.1")), "child: libmdep");
 	check_resolve_pid(pid, "p_rpath", rp(tpath("p_rpath")), "child: exe by name");
+	check_glob(pid, NULL, "libm*",
+		   (const char *const[]){ rp(tpath("dep/libmdep.so.1")), rp(tpath("sub/libmfix.so.1.0")),
+					  NULL }, "child: glob libm*");
+	check_glob(pid, NULL, "p_r?ath", (const char *const[]){ rp(tpath("p_rpath")), NULL },
+		   "child: glob of the exe");
+	check_glob(pid, NULL, "libnope*", (const char *const[]){ NULL }, "child: glob matching none");
 	if (CHECK_INT(module_list_pid(pid, &paths, &n), 0, "module_list_pid(child)")) {
 		CHECK_STR(paths[0], rp(tpath("p_rpath")), "list starts with the exe");
 		check_same_as_ldd(paths, n, true, NULL, tpath("p_rpath"), "child maps");
@@ -498,6 +592,7 @@ int main(void)
 {
 	test_spec_split();
 	test_name_matches();
+	test_module_globs();
 	if (!tmp_make("/tmp/rtrace-modules-XXXXXX")) {
 		CHECK(false, "make a scratch directory");
 		return tap_done();

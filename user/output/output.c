@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
-#include <fnmatch.h>
 #include <string.h>
 #include "callfmt.h"
 #include "output.h"
@@ -12,6 +11,8 @@
 #include "sink.h"
 #include "state.h"
 #include "proc/procview.h"
+#include "syms/demangle.h"
+#include "syms/modules.h"
 #include "sysdecode/sysdecode.h"
 #include "util/util.h"
 
@@ -37,21 +38,20 @@ struct output {
 	struct output_stats counts;
 };
 
-/* Whether [MODULE:]GLOB names the function: MODULE a path or the start of its file name
- * (libc for libc.so.6), as -x takes it. */
+/* Whether [MODULE:]GLOB names the function as -x takes them live: MODULE its module by path,
+ * name or glob (module_path_matches()), GLOB its symbol or C++ name. */
 static bool spec_matches(const char *spec, const struct output_func *f)
 {
-	const char *colon = strchr(spec, ':'), *base;
-	size_t n;
+	char *module = NULL, *glob = NULL;
+	bool hit = false;
 
-	if (!colon)
-		return !fnmatch(spec, f->name, 0);
-	n = colon - spec;
-	base = strrchr(f->module, '/');
-	base = base ? base + 1 : f->module;
-	if (strncmp(spec, f->module, n) && strncmp(spec, base, n))
+	if (spec_split(spec, &module, &glob))
 		return false;
-	return !fnmatch(colon + 1, f->name, 0);
+	if (!module || module_path_matches(module, f->module ?: ""))
+		hit = demangle_glob_matches(glob, f->sym ?: f->name);
+	free(module);
+	free(glob);
+	return hit;
 }
 
 /* -x on a trace file: a call is shown if a spec names its function. */

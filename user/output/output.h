@@ -51,7 +51,8 @@ struct go_proto;
 
 /* What the loader knows of a traced function. */
 struct output_func {
-	const char *name;
+	const char *name;	/* as shown: a C++ function's demangled */
+	const char *sym;	/* its symbol (a C++ one mangled), which -x also matches */
 	const char *module;
 	const struct dwarf_proto *proto;	/* NULL: no types, arguments not shown */
 	const struct go_proto *go_proto;	/* a Go function's, instead of proto */

@@ -19,12 +19,31 @@ struct json_sink {
 	struct hmap names;		/* function id + 1 → struct json_names */
 };
 
-/* A function's `,"name":...,"module":...` quoted once: every call and return has it. */
+/* A function's `,"name":...,"symbol":...,"module":...` quoted once: every call and return
+ * has it. */
 struct json_names {
 	size_t ret_len;		/* the `,"name":...` that returns have */
 	size_t len;
 	char text[];
 };
+
+/* Writes @f's names as calls have them, and returns the length of what returns have. */
+static long put_names(FILE *m, const struct output_func *f)
+{
+	long ret_len;
+
+	fputs(",\"name\":", m);
+	json_str(m, f->name);
+	ret_len = ftell(m);
+	/* the linkage name of a C++ function, for tools that look symbols up */
+	if (f->sym && strcmp(f->sym, f->name)) {
+		fputs(",\"symbol\":", m);
+		json_str(m, f->sym);
+	}
+	fputs(",\"module\":", m);
+	json_str(m, f->module);
+	return ret_len;
+}
 
 static const struct json_names *names_of(struct json_sink *s, __u64 cookie,
 					 const struct output_func *f)
@@ -40,11 +59,7 @@ static const struct json_names *names_of(struct json_sink *s, __u64 cookie,
 	m = open_memstream(&text, &len);
 	if (!m)
 		return NULL;
-	fputs(",\"name\":", m);
-	json_str(m, f->name);
-	ret_len = ftell(m);
-	fputs(",\"module\":", m);
-	json_str(m, f->module);
+	ret_len = put_names(m, f);
 	if (fclose(m))
 		goto out;
 	n = malloc(sizeof(*n) + len);
@@ -145,14 +160,10 @@ static void on_call(struct json_sink *s, const struct out_event *e)
 	callfmt_func(s->b.fmt, e->call.cookie, &f);
 	n = names_of(s, e->call.cookie, &f);
 	json_begin(s, "call", e->ts, e->who.tgid, e->who.tid);
-	if (n) {
+	if (n)
 		fwrite(n->text, 1, n->len, s->b.out);
-	} else {
-		fputs(",\"name\":", s->b.out);
-		json_str(s->b.out, f.name);
-		fputs(",\"module\":", s->b.out);
-		json_str(s->b.out, f.module);
-	}
+	else
+		put_names(s->b.out, &f);
 	if (f.proto || f.go_proto || s->b.opts->raw_args) {
 		fputs(",\"args\":", s->b.out);
 		callfmt_args(s->b.fmt, s->b.out, &f, e->call.rec, e->call.size, true);

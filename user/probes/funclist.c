@@ -60,16 +60,21 @@ static void print_site(FILE *out, const struct func_desc *f)
 		fprintf(out, "; not moved: %s", psite_stop(ps, stop, sizeof(stop)));
 }
 
+/* The widest FUNCTION column: a C++ name past it (`std::vector<...>::push_back(...)`, 100
+ * characters and more) runs into its row's next column rather than widening all rows. */
+#define MAX_NAME_COLUMN	48
+
 void funcs_list(FILE *out, const struct func_table *ft, bool throws)
 {
 	int wmod = 6, wfn = 8;
 	size_t i;
 
 	for (i = 0; i < ft->nr_funcs; i++) {
-		int m = strlen(base_name(ft->funcs[i].module)), n = strlen(ft->funcs[i].name);
+		int m = strlen(base_name(ft->funcs[i].module)),
+		    n = strlen(func_shown_name(&ft->funcs[i]));
 
 		wmod = m > wmod ? m : wmod;
-		wfn = n > wfn ? n : wfn;
+		wfn = n > wfn && n <= MAX_NAME_COLUMN ? n : wfn;
 	}
 	fprintf(out, "%-*s  %-*s  %-12s  %-10s  %-12s  %-9s  %-5s  %s\n", wmod, "MODULE", wfn,
 		"FUNCTION", "ADDRESS", "OFFSET", "PROBE", "RETURNS", "TYPES", "INSTRUCTION  SITE");
@@ -81,7 +86,7 @@ void funcs_list(FILE *out, const struct func_table *ft, bool throws)
 			snprintf(probe, sizeof(probe), "%#llx",
 				 (unsigned long long)(f->addr + f->site.off));
 		fprintf(out, "%-*s  %-*s  %#-12llx  %#-10llx  %-12s  %-9s  %-5s  %s  ", wmod,
-			base_name(f->module), wfn, f->name, (unsigned long long)f->addr,
+			base_name(f->module), wfn, func_shown_name(f), (unsigned long long)f->addr,
 			(unsigned long long)f->entry_offset, probe, returns_how(f, throws),
 			f->proto || f->go_proto ? "yes" : "no", f->refused ? "-" : f->site.at.text);
 		print_site(out, f);

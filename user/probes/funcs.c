@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include "dwarf/dwarf_args.h"
+#include "syms/demangle.h"
 #include "syms/elf_syms.h"
 #include "funcs.h"
 #include "dwarf/go_abi.h"
@@ -151,7 +153,8 @@ struct match_ctx {
 	const char *module;
 	bool entry_only;	/* the whole module: C++ with exceptions */
 	size_t ifuncs;		/* IFUNC resolvers matched and skipped */
-	const char *an_ifunc;
+	char an_ifunc[128];	/* the first, and its module */
+	const char *ifunc_module;
 	int err;
 };
 
@@ -164,18 +167,34 @@ static int take_cold(const struct elf_func *f, void *data)
 	return -1;	/* the first is enough */
 }
 
+/* Names @fd by the symbol @sym, and by its demangled name for output (without one on
+ * ENOMEM: the symbol shows then). Returns 0 or -ENOMEM (@fd keeps its names then). */
+static int set_name(struct func_desc *fd, const char *sym)
+{
+	char *name = strdup(sym);
+
+	if (!name)
+		return -ENOMEM;
+	free(fd->name);
+	free(fd->demangled);
+	fd->name = name;
+	fd->demangled = demangle_name(sym);
+	return 0;
+}
+
 static int add_func(const struct elf_func *f, void *data)
 {
 	struct match_ctx *m = data;
 	struct func_table *ft = m->ft;
 	struct func_desc *grown, *a;
-	char *name;
 
 	/* An IFUNC symbol is its resolver, which runs once at relocation; the
 	 * implementation it picks is another symbol (e.g. __strlen_avx2). */
 	if (f->flags & ELF_FUNC_IFUNC) {
-		if (!m->ifuncs++)
-			m->an_ifunc = f->name;
+		if (!m->ifuncs++) {
+			snprintf(m->an_ifunc, sizeof(m->an_ifunc), "%s", f->name);
+			m->ifunc_module = m->module;
+		}
 		return 0;
 	}
 	/* Aliases share an address: one probe per site, or each hit would show twice. It
@@ -187,16 +206,10 @@ static int add_func(const struct elf_func *f, void *data)
 
 		if (strncmp(f->name, "__GI_", 5) &&
 		    ((f->flags & ELF_FUNC_DYNSYM) ? gi || !a->dynsym : gi && !a->dynsym)) {
-			name = strdup(f->name);
-			if (!name) {
-				m->err = -ENOMEM;
-				return -ENOMEM;
-			}
-			free(a->name);
-			a->name = name;
+			m->err = set_name(a, f->name);
 			a->dynsym = f->flags & ELF_FUNC_DYNSYM;
 		}
-		return 0;
+		return m->err;
 	}
 	if (ft->nr_funcs == ft->cap_funcs) {
 		size_t cap = ft->cap_funcs ? ft->cap_funcs * 2 : 64;
@@ -210,11 +223,10 @@ static int add_func(const struct elf_func *f, void *data)
 		ft->cap_funcs = cap;
 	}
 	grown = &ft->funcs[ft->nr_funcs];
-	grown->name = strdup(f->name);
-	if (!grown->name) {
-		m->err = -ENOMEM;
-		return -ENOMEM;
-	}
+	grown->name = grown->demangled = NULL;
+	m->err = set_name(grown, f->name);
+	if (m->err)
+		return m->err;
 	grown->module = m->module;
 	grown->addr = f->addr;
 	grown->size = f->size;
@@ -308,52 +320,26 @@ static int module_entries(struct func_module *mod, const struct elf_syms *syms)
 	return 0;
 }
 
-static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, const char *exe,
-			bool *pending, bool lenient, bool *matched)
+/* Adds the functions of the module at @path that @glob names (add_func()). Returns how many,
+ * IFUNC resolvers left out (m->ifuncs counts them), or -errno (said). */
+static int match_module(struct func_table *ft, const char *path, const char *glob, pid_t pid,
+			struct match_ctx *m)
 {
-	char *module_name = NULL, *glob = NULL, *path = NULL;
 	struct elf_syms *syms = NULL;
 	struct func_module *mod;
-	struct match_ctx m = { .ft = ft };
-	int err, n;
+	size_t ifuncs = m->ifuncs;
+	int err, n = 0;
 
-	err = spec_split(spec, &module_name, &glob);
-	if (err) {
-		elog("invalid function spec '%s' (want [MODULE:]GLOB)", spec);
-		goto cleanup;
-	}
-	path = pid > 0 ? module_resolve_pid(pid, module_name) : module_resolve_exe(exe, module_name);
-	/* A library not loaded yet waits (the main executable never does). */
-	if (!path && pending && module_name && *module_name) {
-		*pending = true;
-		err = 0;
-		goto cleanup;
-	}
-	if (!path && lenient) {
-		vlog("no module '%s' in %s: '%s' not traced there", module_name, exe, spec);
-		err = 0;
-		goto cleanup;
-	}
-	if (!path) {
-		err = -ENOENT;
-		if (pid > 0)
-			elog("no module '%s' in process %d (spec '%s')", module_name, pid, spec);
-		else
-			elog("no module '%s' for %s (spec '%s')", module_name, exe, spec);
-		goto cleanup;
-	}
 	mod = module_get(ft, path, pid);
-	if (!mod) {
-		err = -ENOMEM;
-		goto cleanup;
-	}
+	if (!mod)
+		return -ENOMEM;
 	err = elf_syms_load(mod->open_path, &syms);
 	if (err) {
 		if (err == -ENOEXEC)
 			elog("'%s' is not an ELF file", mod->path);
 		else
 			elog("cannot read symbols of '%s': %s", mod->path, strerror(-err));
-		goto cleanup;
+		return err;
 	}
 	mod->is_go = syms->is_go;
 	mod->cxx_eh = syms->cxx_eh;
@@ -365,41 +351,122 @@ static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, cons
 	}
 	if (syms->debug_path && !mod->debug_path)
 		mod->debug_path = strdup(syms->debug_path);
-	m.module = mod->path;
-	m.syms = syms;
+	m->module = mod->path;
+	m->syms = syms;
 	/* Go: returns by RET sites where the code is Go's (go_choose), else entries only */
-	m.entry_only = false;
-	n = skip_return_addrs(syms, &m.skip_addrs);
+	m->entry_only = false;
+	n = skip_return_addrs(syms, &m->skip_addrs);
 	if (n < 0) {
 		err = n;
 		goto cleanup;
 	}
-	m.nr_skip_addrs = n;
-	n = elf_syms_match(syms, glob, add_func, &m);
-	if (m.err) {
-		err = m.err;
+	m->nr_skip_addrs = n;
+	n = elf_syms_match_spec(syms, glob, add_func, m);
+	err = m->err ?: (n < 0 ? n : 0);
+cleanup:
+	free(m->skip_addrs);
+	m->skip_addrs = NULL;
+	m->syms = NULL;
+	elf_syms_free(syms);
+	return err ?: n - (int)(m->ifuncs - ifuncs);
+}
+
+/* The modules MODULE @name names in process @pid or for the program @exe: every one a glob
+ * matches, else the one module_resolve_pid() or module_resolve_exe() finds. Returns 0 with
+ * *paths (module_list_free()) and *n, none when nothing is found, or -ENOMEM. */
+static int spec_modules(const char *name, pid_t pid, const char *exe, char ***paths, size_t *n)
+{
+	char *path;
+
+	*paths = NULL;
+	*n = 0;
+	if (module_is_glob(name))
+		return module_glob(pid, pid > 0 ? NULL : exe, name, paths, n) == -ENOMEM ? -ENOMEM : 0;
+	path = pid > 0 ? module_resolve_pid(pid, name) : module_resolve_exe(exe, name);
+	if (!path)
+		return errno == ENOMEM ? -ENOMEM : 0;
+	*paths = malloc(sizeof(**paths));
+	if (!*paths) {
+		free(path);
+		return -ENOMEM;
+	}
+	(*paths)[0] = path;
+	*n = 1;
+	return 0;
+}
+
+/* Says that MODULE @name of @spec names no module. */
+static void say_no_module(const char *name, pid_t pid, const char *exe, const char *spec)
+{
+	const char *matches = module_is_glob(name) ? " matches" : "";
+
+	if (pid > 0)
+		elog("no module%s '%s' in process %d (spec '%s')", matches, name, pid, spec);
+	else
+		elog("no module%s '%s' for %s (spec '%s')", matches, name, exe, spec);
+}
+
+static int resolve_spec(struct func_table *ft, const char *spec, pid_t pid, const char *exe,
+			bool *pending, bool lenient, bool *matched)
+{
+	char *module_name = NULL, *glob = NULL, **paths = NULL, where[PATH_MAX + 64];
+	struct match_ctx m = { .ft = ft };
+	size_t nr_paths = 0, i;
+	int err, n, found = 0;
+
+	err = spec_split(spec, &module_name, &glob);
+	if (err) {
+		elog("invalid function spec '%s' (want [MODULE:]GLOB)", spec);
 		goto cleanup;
 	}
+	err = spec_modules(module_name, pid, exe, &paths, &nr_paths);
+	if (err)
+		goto cleanup;
+	/* A library not loaded yet waits (the main executable never does). */
+	if (!nr_paths && pending && module_name && *module_name) {
+		*pending = true;
+		goto cleanup;
+	}
+	if (!nr_paths && lenient) {
+		vlog("no module '%s' in %s: '%s' not traced there", module_name, exe, spec);
+		goto cleanup;
+	}
+	if (!nr_paths) {
+		err = -ENOENT;
+		say_no_module(module_name, pid, exe, spec);
+		goto cleanup;
+	}
+	/* a glob's modules: a function in any of them will do */
+	for (i = 0; i < nr_paths; i++) {
+		n = match_module(ft, paths[i], glob, pid, &m);
+		if (n < 0) {
+			err = n;
+			goto cleanup;
+		}
+		found += n;
+	}
+	if (nr_paths == 1)
+		snprintf(where, sizeof(where), "%s", paths[0]);
+	else
+		snprintf(where, sizeof(where), "the %zu modules '%s' matches", nr_paths, module_name);
 	if (matched)
-		*matched = n > 0 && (size_t)n > m.ifuncs;
-	if ((n <= 0 || (size_t)n == m.ifuncs) && lenient) {
-		vlog("no function matches '%s' in %s", glob, mod->path);
-	} else if (n <= 0 || (size_t)n == m.ifuncs) {
+		*matched = found > 0;
+	if (!found && lenient) {
+		vlog("no function matches '%s' in %s", glob, where);
+	} else if (!found) {
 		if (m.ifuncs)
 			elog("'%s' in %s is an IFUNC, resolved at run time: trace its "
-			     "implementations instead (e.g. '__%s_*')", m.an_ifunc, mod->path,
+			     "implementations instead (e.g. '__%s_*')", m.an_ifunc, m.ifunc_module,
 			     m.an_ifunc);
 		else
-			elog("no function matches '%s' in %s", glob, mod->path);
+			elog("no function matches '%s' in %s", glob, where);
 		err = -ENOENT;
 		goto cleanup;
 	}
 	if (m.ifuncs)
-		vlog("skipped %zu IFUNC resolvers matching '%s' in %s", m.ifuncs, glob, mod->path);
+		vlog("skipped %zu IFUNC resolvers matching '%s' in %s", m.ifuncs, glob, where);
 cleanup:
-	free(m.skip_addrs);
-	elf_syms_free(syms);
-	free(path);
+	module_list_free(paths, nr_paths);
 	free(module_name);
 	free(glob);
 	return err;
@@ -469,7 +536,7 @@ static void say_refused(const struct func_desc *f, const char *module)
 	char stop[160];
 
 	if (!ps->first.len) {
-		elog("not tracing %s in %s: %s", f->name, module, ps->why);
+		elog("not tracing %s in %s: %s", func_shown_name(f), module, ps->why);
 		return;
 	}
 	/* The first instruction itself, or one after it, keeps the probe from moving on. */
@@ -478,7 +545,7 @@ static void say_refused(const struct func_desc *f, const char *module)
 	else
 		psite_stop(ps, stop, sizeof(stop));
 	elog("not tracing %s in %s: %s `%s` at its entry (%s), and the probe cannot move past %s",
-	     f->name, module,
+	     func_shown_name(f), module,
 	     ps->first.cls == PSITE_UNSAFE ? "the kernel would run" : "the kernel refuses a probe on",
 	     ps->first.text, ps->first.why, stop);
 }
@@ -860,7 +927,8 @@ bool funcs_info(void *ctx, __u64 cookie, struct output_func *f)
 	cookie &= RTRACE_COOKIE_ID_MASK;
 	if (cookie >= ft->nr_funcs)
 		return false;
-	f->name = ft->funcs[cookie].name;
+	f->name = func_shown_name(&ft->funcs[cookie]);
+	f->sym = ft->funcs[cookie].name;
 	f->module = ft->funcs[cookie].module;
 	f->proto = ft->funcs[cookie].proto;
 	f->go_proto = ft->funcs[cookie].go_proto;
@@ -914,6 +982,7 @@ void funcs_free(struct func_table *ft)
 	funcs_unmap_modules(ft);
 	for (i = 0; i < ft->nr_funcs; i++) {
 		free(ft->funcs[i].name);
+		free(ft->funcs[i].demangled);
 		free(ft->funcs[i].exits);
 		go_sites_free(&ft->funcs[i].go);
 	}

@@ -17,7 +17,8 @@ struct dwarf_proto;
 struct go_proto;
 
 struct func_desc {
-	char *name;
+	char *name;		/* its symbol (a C++ one mangled): what DWARF and trace files know */
+	char *demangled;	/* a C++ function's name as people read it (demangle.h), or NULL */
 	const char *module;	/* path of the module as resolved (points into module table) */
 	__u64 addr;		/* st_value: where DWARF knows it */
 	__u64 size;		/* st_size */
@@ -45,6 +46,12 @@ struct func_desc {
 				 * sites; C: a char * result) */
 	struct rtrace_func_spec ret_spec;
 };
+
+/* @f's name as output shows it: a C++ function's demangled, else its symbol. */
+static inline const char *func_shown_name(const struct func_desc *f)
+{
+	return f->demangled ?: f->name;
+}
 
 struct func_module {
 	char *path;		/* as the target sees it */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "demangle.h"
 #include "elf_syms.h"
 
 #define DEFAULT_DEBUG_DIR "/usr/lib/debug"
@@ -641,6 +642,26 @@ int elf_syms_load(const char *path, struct elf_syms **out)
 	return elf_syms_load_opts(path, NULL, out);
 }
 
+/* Calls @cb for every function whose symbol the fnmatch(3) pattern @glob matches, or with
+ * @cxx that demangle_glob_matches() names. Returns the count, or @cb's negative return. */
+static int match_scan(const struct elf_syms *syms, const char *glob, bool cxx,
+		      int (*cb)(const struct elf_func *f, void *ctx), void *ctx)
+{
+	size_t i;
+	int n = 0, err;
+
+	for (i = 0; i < syms->nr_funcs; i++) {
+		if (cxx ? !demangle_glob_matches(glob, syms->funcs[i].name) :
+			  fnmatch(glob, syms->funcs[i].name, 0) != 0)
+			continue;
+		err = cb ? cb(&syms->funcs[i], ctx) : 0;
+		if (err < 0)
+			return err;
+		n++;
+	}
+	return n;
+}
+
 int elf_syms_match(const struct elf_syms *syms, const char *glob,
 		   int (*cb)(const struct elf_func *f, void *ctx), void *ctx)
 {
@@ -669,13 +690,14 @@ int elf_syms_match(const struct elf_syms *syms, const char *glob,
 		return n;
 	}
 
-	for (i = 0; i < syms->nr_funcs; i++) {
-		if (fnmatch(glob, syms->funcs[i].name, 0))
-			continue;
-		err = cb ? cb(&syms->funcs[i], ctx) : 0;
-		if (err < 0)
-			return err;
-		n++;
-	}
-	return n;
+	return match_scan(syms, glob, false, cb, ctx);
+}
+
+int elf_syms_match_spec(const struct elf_syms *syms, const char *glob,
+			int (*cb)(const struct elf_func *f, void *ctx), void *ctx)
+{
+	/* A mangled name names its symbol alone: no name needs demangling to tell. */
+	if (!syms || !glob || (demangle_is_mangled(glob) && !strpbrk(glob, "*?[\\")))
+		return elf_syms_match(syms, glob, cb, ctx);
+	return match_scan(syms, glob, true, cb, ctx);
 }

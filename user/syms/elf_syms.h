@@ -70,4 +70,9 @@ void elf_syms_free(struct elf_syms *syms);
 int elf_syms_match(const struct elf_syms *syms, const char *glob,
 		   int (*cb)(const struct elf_func *f, void *ctx), void *ctx);
 
+/* elf_syms_match() for the GLOB of a -x spec: a C++ function also by its demangled name, with
+ * or without its parameters (demangle_glob_matches()). Same returns. */
+int elf_syms_match_spec(const struct elf_syms *syms, const char *glob,
+			int (*cb)(const struct elf_func *f, void *ctx), void *ctx);
+
 #endif

@@ -5,7 +5,6 @@
  * what ld.so will do: walk DT_NEEDED breadth first and search each name in DT_RPATH,
  * LD_LIBRARY_PATH, DT_RUNPATH, the ld.so cache and the default directories (ld.so(8)).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -92,60 +91,6 @@ static void free_strv(char **v, size_t n)
 	for (i = 0; v && i < n; i++)
 		free(v[i]);
 	free(v);
-}
-
-int spec_split(const char *spec, char **module, char **glob)
-{
-	const char *colon;
-	int err = 0;
-
-	if (!module || !glob)
-		return -EINVAL;
-	*module = NULL;
-	*glob = NULL;
-	if (!spec)
-		return -EINVAL;
-	/* the last ':' so that a path module may contain one */
-	colon = strrchr(spec, ':');
-	if (!*(colon ? colon + 1 : spec))
-		return -EINVAL;
-	*glob = strdup(colon ? colon + 1 : spec);
-	if (!*glob) {
-		err = -ENOMEM;
-		goto cleanup;
-	}
-	if (colon && colon != spec) {
-		*module = strndup(spec, colon - spec);
-		if (!*module) {
-			err = -ENOMEM;
-			goto cleanup;
-		}
-	}
-	return 0;
-cleanup:
-	free(*glob);
-	*glob = NULL;
-	return err;
-}
-
-bool module_name_matches(const char *name, const char *base)
-{
-	size_t len;
-	const char *rest;
-
-	if (!name || !base || !*name)
-		return false;
-	if (strcmp(name, base) == 0)
-		return true;
-	len = strlen(name);
-	if (strncmp(base, name, len))
-		return false;
-	rest = base + len;
-	/* "libz.so.1" names the file "libz.so.1.2.13" that the libz.so.1 symlink points to */
-	if (strstr(name, ".so"))
-		return rest[0] == '.';
-	/* "libc" is libc.so.6, or the libc-2.31.so of older glibc, not libcap.so */
-	return strncmp(rest, ".so", 3) == 0 || (rest[0] == '-' && isdigit((unsigned char)rest[1]));
 }
 
 static const char *base_name(const char *path)
@@ -1135,4 +1080,62 @@ cleanup:
 	free(exe);
 	free_maps(maps, n);
 	return err;
+}
+
+/* module_glob() for a program about to run: its modules, those @module names kept. */
+static int glob_exe(const char *exe, const char *module, char ***paths, size_t *n)
+{
+	char **v = NULL;
+	size_t nr = 0, i, k = 0;
+	int err;
+
+	err = module_list_exe(exe, &v, &nr);
+	if (err)
+		return err;
+	for (i = 0; i < nr; i++) {
+		if (module_glob_matches(module, v[i]))
+			v[k++] = v[i];
+		else
+			free(v[i]);
+	}
+	*paths = v;
+	*n = k;
+	return 0;
+}
+
+/* module_glob() for a running process: its mappings, by the names they were mapped by. */
+static int glob_pid(int pid, const char *module, char ***paths, size_t *n)
+{
+	struct mapping *maps = NULL;
+	char **v = NULL;
+	size_t nr = 0, i, k = 0;
+	int err;
+
+	err = read_maps(pid, &maps, &nr);
+	if (err)
+		return err;
+	v = calloc(nr ?: 1, sizeof(*v));
+	if (!v) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	for (i = 0; i < nr; i++) {
+		if (!module_glob_matches(module, maps[i].name))
+			continue;
+		/* where it is opened: a deleted file's map_files link */
+		v[k++] = maps[i].path;
+		maps[i].path = NULL;
+	}
+	*paths = v;
+	*n = k;
+cleanup:
+	free_maps(maps, nr);
+	return err;
+}
+
+int module_glob(int pid, const char *exe, const char *module, char ***paths, size_t *n)
+{
+	if (!module || !paths || !n || (!exe && pid <= 0))
+		return -EINVAL;
+	return exe ? glob_exe(exe, module, paths, n) : glob_pid(pid, module, paths, n);
 }

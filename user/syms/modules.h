@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* -x [MODULE:]GLOB: which file MODULE names, for a running process or a program about to run. */
+/* -x [MODULE:]GLOB: which file MODULE names, for a running process or a program about to run
+ * (modules.c), or by its path alone (modspec.c: the rules as text). */
 #ifndef RTRACE_MODULES_H
 #define RTRACE_MODULES_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Split a -x spec at its LAST ':' ("libc:malloc", "/usr/lib/x/libz.so.1:inflate*", "fib").
+/* Split a -x spec at its LAST ':' ("libc:malloc", "/usr/lib/x/libz.so.1:inflate*", "fib") that
+ * is not half of a C++ `::` ("ns::*", "libstdc++:std::terminate").
  * Returns 0 with *module (malloc'd, NULL when the spec has no module or an empty one) and *glob
  * (malloc'd), or -EINVAL (NULL spec, empty glob) / -ENOMEM; on error both are NULL.
  */
@@ -18,6 +20,21 @@ int spec_split(const char *spec, char **module, char **glob);
  */
 bool module_name_matches(const char *name, const char *base);
 
+/* Whether MODULE @module is a glob (has *, ? or [): it names every module it matches. */
+bool module_is_glob(const char *module);
+
+/* Whether the fnmatch(3) pattern @glob names the module file at @path: it matches the path,
+ * the file name, or a name module_name_matches() takes for the file ("libc*" and "libc" name
+ * libc.so.6; "libz.so.[0-9]" names libz.so.1.2.13, as "libz.so.1" does).
+ */
+bool module_glob_matches(const char *glob, const char *path);
+
+/* Whether MODULE @module names the module at @path with no process to ask (a trace file): a
+ * glob by module_glob_matches(), a path that is the same file, a name by module_name_matches()
+ * on the file name.
+ */
+bool module_path_matches(const char *module, const char *path);
+
 /* Resolve MODULE for running process @pid from /proc/PID/maps: NULL or "" is the main executable
  * (/proc/PID/exe; that link itself, "/proc/PID/exe", when the file was deleted), a path (it has a
  * '/') is the mapped file that is the same file, a name matches mapped files by basename
@@ -27,6 +44,14 @@ bool module_name_matches(const char *name, const char *base);
  * is), malloc'd; or NULL with errno (ENOENT: nothing matches; or from reading /proc).
  */
 char *module_resolve_pid(int pid, const char *module);
+
+/* The modules of running process @pid (@exe NULL) or of the program @exe about to be launched
+ * that the glob @module names (module_glob_matches(); a process's by the paths it mapped them
+ * at), each once, in load order (a process's: address order), each path as module_resolve_pid()
+ * or module_resolve_exe() returns it. Returns 0 with *paths (free with module_list_free()) and
+ * *n, 0 when none match, or -errno.
+ */
+int module_glob(int pid, const char *exe, const char *module, char ***paths, size_t *n);
 
 /* Resolve MODULE for a program about to be launched: NULL or "" is @exe_path itself (searched in
  * $PATH when it has no '/'), an existing path is itself, a name is matched against the DT_NEEDED

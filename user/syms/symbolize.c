@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "demangle.h"
 #include "elf_syms.h"
 #include "procmaps.h"
 #include "symbolize.h"
@@ -88,20 +89,22 @@ static const struct elf_func *func_at(const struct elf_syms *syms, unsigned long
 	return best;
 }
 
-/* Writes `name` or `name+0x10` for file offset off of syms into buf. */
+/* Writes `name` or `name+0x10` for file offset off of syms into buf, a C++ name demangled
+ * as the traced functions' are. */
 static const char *name_at(const struct elf_syms *syms, unsigned long long off, char *buf,
 			   unsigned long len)
 {
 	const struct elf_func *fn = func_at(syms, off);
-	unsigned long long start;
+	char *demangled;
 
 	if (!fn)
 		return NULL;
-	start = fn->offset;
-	if (off == start)
-		snprintf(buf, len, "%s", fn->name);
+	demangled = demangle_name(fn->name);
+	if (off == fn->offset)
+		snprintf(buf, len, "%s", demangled ?: fn->name);
 	else
-		snprintf(buf, len, "%s+%#llx", fn->name, off - start);
+		snprintf(buf, len, "%s+%#llx", demangled ?: fn->name, off - fn->offset);
+	free(demangled);
 	return buf;
 }
 
